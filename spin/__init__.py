@@ -1,0 +1,1 @@
+"""spin: what happened to a news story on its way through reposts."""
