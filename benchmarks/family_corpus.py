@@ -1,0 +1,501 @@
+"""Synthetic news crawls with planted story families, for benchmarks/scale.py.
+
+Every article is made of real sentences from ``../shared/data`` (WMT21/WMT23 news, MLQE-PE,
+DEMETR, BABE, CheckThat!, Bleualign). A *story* is a list of sentence units; a unit carries the
+English sentence and, where the data has one, its human (or post-edited) German or French
+translation. Each story re-instantiates its numbers and names (every digit run and every
+capitalised name is replaced, consistently across the unit's languages, by values drawn for that
+story) so that two unrelated stories built from the same pool sentence do not share their facts,
+as two real stories would not.
+
+A family is a story's original plus members derived from it (or from an earlier member):
+
+- ``copy``: verbatim, with an outlet's boilerplate line added or not;
+- ``rewrite``: a quarter of the sentences dropped, new sentences inserted, neighbours swapped,
+  a third of the words that have a synonym replaced;
+- ``spun``: nearly every word that has a synonym replaced (an article spinner);
+- ``truncation``: the first 25–60 % of the sentences;
+- ``de`` / ``fr``: the German or French sides of the units (a tenth of them dropped).
+
+The remaining articles are unrelated stories in English, German and French. Ground truth is one
+row per article: article_id, story (empty for unrelated), kind, parent, language.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MEMBER_KINDS = ("copy", "rewrite", "spun", "truncation", "de", "fr")
+_MEMBER_WEIGHTS = {"copy": 0.24, "rewrite": 0.24, "spun": 0.16, "truncation": 0.14, "de": 0.14, "fr": 0.08}
+_FAMILY_SIZES = (2, 3, 4, 5, 6, 8, 12)
+_FAMILY_SIZE_WEIGHTS = (0.30, 0.22, 0.16, 0.12, 0.09, 0.07, 0.04)
+_BOILERPLATE = (
+    "Share this article on social media.",
+    "Read more news on our website.",
+    "Sign up for our daily newsletter.",
+    "This story was first published by a partner outlet.",
+    "Follow us for breaking news.",
+)
+# Hand-written English synonyms for the rewrite and spinning operators (benchmark data only).
+_SYNONYMS = {
+    "said": ["stated", "noted", "remarked"], "says": ["states", "notes", "remarks"],
+    "told": ["informed", "advised"], "announced": ["revealed", "declared", "unveiled"],
+    "big": ["large", "huge", "major"], "large": ["big", "sizeable", "vast"], "small": ["little", "minor", "modest"],
+    "new": ["fresh", "novel", "recent"], "old": ["former", "previous", "aged"], "important": ["significant", "crucial", "key"],
+    "help": ["assist", "aid", "support"], "helped": ["assisted", "aided", "supported"], "show": ["reveal", "display", "indicate"],
+    "shows": ["reveals", "indicates", "demonstrates"], "showed": ["revealed", "indicated", "demonstrated"],
+    "people": ["individuals", "persons", "citizens"], "company": ["firm", "business", "corporation"],
+    "companies": ["firms", "businesses", "corporations"], "government": ["administration", "authorities", "state"],
+    "country": ["nation", "state", "land"], "city": ["town", "municipality", "metropolis"],
+    "money": ["funds", "cash", "capital"], "job": ["post", "position", "role"], "jobs": ["posts", "positions", "roles"],
+    "work": ["labour", "employment", "effort"], "worked": ["laboured", "toiled", "operated"], "working": ["operating", "labouring", "functioning"],
+    "buy": ["purchase", "acquire"], "bought": ["purchased", "acquired"], "sell": ["market", "trade"], "sold": ["marketed", "traded"],
+    "start": ["begin", "launch", "commence"], "started": ["began", "launched", "commenced"], "begin": ["start", "commence"],
+    "began": ["started", "commenced"], "end": ["finish", "conclusion", "close"], "ended": ["finished", "concluded", "closed"],
+    "make": ["create", "produce"], "made": ["created", "produced"], "get": ["obtain", "receive", "gain"], "got": ["obtained", "received", "gained"],
+    "give": ["provide", "offer", "grant"], "gave": ["provided", "offered", "granted"], "take": ["seize", "grab"], "took": ["seized", "grabbed"],
+    "use": ["employ", "utilise", "apply"], "used": ["employed", "utilised", "applied"], "using": ["employing", "utilising", "applying"],
+    "need": ["require", "demand"], "needed": ["required", "demanded"], "needs": ["requires", "demands"],
+    "want": ["wish", "desire"], "wanted": ["wished", "desired"], "think": ["believe", "reckon", "consider"],
+    "thought": ["believed", "reckoned", "considered"], "know": ["understand", "realise"], "knew": ["understood", "realised"],
+    "find": ["discover", "locate"], "found": ["discovered", "located"], "try": ["attempt", "seek"], "tried": ["attempted", "sought"],
+    "ask": ["request", "query"], "asked": ["requested", "queried"], "seem": ["appear", "look"], "seemed": ["appeared", "looked"],
+    "leave": ["depart", "exit", "quit"], "left": ["departed", "exited", "quit"], "keep": ["retain", "maintain", "hold"],
+    "kept": ["retained", "maintained", "held"], "allow": ["permit", "enable", "let"], "allowed": ["permitted", "enabled"],
+    "increase": ["rise", "growth", "boost"], "increased": ["rose", "grew", "climbed"], "decrease": ["decline", "drop", "fall"],
+    "decreased": ["declined", "dropped", "fell"], "rise": ["increase", "climb", "growth"], "fall": ["drop", "decline", "slump"],
+    "high": ["elevated", "lofty"], "low": ["reduced", "modest"], "fast": ["quick", "rapid", "swift"], "quickly": ["rapidly", "swiftly", "fast"],
+    "slow": ["sluggish", "gradual"], "slowly": ["gradually", "steadily"], "many": ["numerous", "several", "countless"],
+    "often": ["frequently", "regularly", "commonly"], "also": ["additionally", "likewise", "too"], "however": ["nevertheless", "yet", "still"],
+    "because": ["since", "as"], "about": ["around", "roughly", "approximately"], "almost": ["nearly", "practically"],
+    "very": ["extremely", "highly", "really"], "really": ["truly", "genuinely", "actually"], "only": ["merely", "just", "solely"],
+    "just": ["merely", "simply", "only"], "now": ["currently", "presently"], "later": ["subsequently", "afterwards"],
+    "before": ["prior to", "ahead of"], "after": ["following", "once"], "during": ["throughout", "amid"],
+    "problem": ["issue", "difficulty", "trouble"], "problems": ["issues", "difficulties", "troubles"],
+    "issue": ["matter", "problem", "question"], "issues": ["matters", "problems", "questions"],
+    "plan": ["scheme", "proposal", "strategy"], "plans": ["schemes", "proposals", "strategies"],
+    "report": ["account", "study", "statement"], "reports": ["accounts", "studies", "statements"],
+    "reported": ["stated", "revealed", "disclosed"], "official": ["authority", "representative"],
+    "officials": ["authorities", "representatives"], "leader": ["chief", "head"], "leaders": ["chiefs", "heads"],
+    "president": ["head of state", "leader"], "minister": ["secretary", "official"], "police": ["officers", "authorities", "law enforcement"],
+    "group": ["organisation", "body", "team"], "groups": ["organisations", "bodies", "teams"], "team": ["squad", "side", "crew"],
+    "week": ["seven days"], "year": ["twelve months"], "years": ["twelve-month periods"], "day": ["date"], "time": ["moment", "period"],
+    "home": ["house", "residence"], "house": ["home", "residence", "dwelling"], "car": ["vehicle", "automobile"],
+    "cars": ["vehicles", "automobiles"], "child": ["kid", "youngster"], "children": ["kids", "youngsters"],
+    "man": ["gentleman", "male"], "woman": ["lady", "female"], "men": ["gentlemen", "males"], "women": ["ladies", "females"],
+    "area": ["region", "zone", "district"], "areas": ["regions", "zones", "districts"], "world": ["globe", "planet"],
+    "market": ["marketplace", "exchange"], "markets": ["marketplaces", "exchanges"], "price": ["cost", "rate"], "prices": ["costs", "rates"],
+    "change": ["shift", "alteration", "modification"], "changes": ["shifts", "alterations", "modifications"],
+    "changed": ["altered", "modified", "shifted"], "support": ["backing", "aid", "assistance"], "attack": ["assault", "strike", "raid"],
+    "attacks": ["assaults", "strikes", "raids"], "killed": ["slain", "murdered"], "died": ["perished", "passed away"],
+    "death": ["demise", "passing"], "deaths": ["fatalities", "casualties"], "hospital": ["clinic", "infirmary"],
+    "doctor": ["physician", "medic"], "doctors": ["physicians", "medics"], "law": ["legislation", "statute", "rule"],
+    "laws": ["legislation", "statutes", "rules"], "court": ["tribunal", "bench"], "judge": ["justice", "magistrate"],
+    "case": ["lawsuit", "matter", "instance"], "cases": ["lawsuits", "matters", "instances"], "win": ["triumph", "victory"],
+    "won": ["triumphed", "secured"], "lose": ["forfeit", "miss"], "lost": ["forfeited", "missed"], "game": ["match", "contest"],
+    "games": ["matches", "contests"], "season": ["campaign", "term"], "players": ["athletes", "competitors"],
+    "player": ["athlete", "competitor"], "fans": ["supporters", "followers"], "school": ["academy", "institution"],
+    "students": ["pupils", "learners"], "study": ["research", "analysis", "survey"], "research": ["study", "investigation"],
+    "data": ["figures", "statistics", "information"], "information": ["details", "data", "facts"], "news": ["reports", "tidings"],
+    "story": ["account", "tale", "narrative"], "stories": ["accounts", "tales", "narratives"], "statement": ["declaration", "announcement"],
+    "according": ["as per"], "recent": ["latest", "current", "new"], "recently": ["lately", "newly"], "major": ["main", "principal", "significant"],
+    "main": ["primary", "principal", "chief"], "good": ["fine", "decent", "positive"], "bad": ["poor", "negative", "awful"],
+    "great": ["excellent", "tremendous", "superb"], "hard": ["difficult", "tough"], "easy": ["simple", "straightforward"],
+    "clear": ["obvious", "evident", "plain"], "likely": ["probable", "expected"], "possible": ["feasible", "potential"],
+    "different": ["distinct", "diverse", "varied"], "same": ["identical", "equal"], "whole": ["entire", "complete"],
+    "full": ["complete", "entire"], "free": ["complimentary", "gratis"], "public": ["general", "civic"], "private": ["personal", "confidential"],
+    "local": ["regional", "community"], "national": ["nationwide", "countrywide"], "international": ["global", "worldwide"],
+    "economic": ["financial", "fiscal"], "political": ["governmental", "partisan"], "social": ["societal", "communal"],
+    "military": ["armed forces", "army"], "war": ["conflict", "warfare"], "security": ["safety", "protection"],
+    "health": ["wellbeing", "welfare"], "water": ["liquid"], "power": ["strength", "energy", "authority"], "energy": ["power", "fuel"],
+    "building": ["structure", "edifice"], "buildings": ["structures", "edifices"], "road": ["street", "route"], "roads": ["streets", "routes"],
+    "member": ["participant"], "members": ["participants"], "party": ["faction", "organisation"], "vote": ["ballot", "poll"],
+    "votes": ["ballots", "polls"], "election": ["poll", "ballot", "vote"], "campaign": ["drive", "push", "crusade"],
+    "decision": ["ruling", "verdict", "choice"], "question": ["query", "inquiry"], "questions": ["queries", "inquiries"],
+    "answer": ["reply", "response"], "reason": ["cause", "motive", "grounds"], "result": ["outcome", "consequence"],
+    "results": ["outcomes", "findings"], "effect": ["impact", "consequence"], "effects": ["impacts", "consequences"],
+    "way": ["manner", "method", "means"], "ways": ["methods", "means", "manners"], "part": ["portion", "section", "share"],
+    "number": ["figure", "quantity", "total"], "level": ["degree", "extent"], "levels": ["degrees", "extents"],
+    "rate": ["pace", "ratio"], "cost": ["expense", "price"], "costs": ["expenses", "charges"], "business": ["trade", "commerce", "enterprise"],
+    "industry": ["sector", "trade"], "service": ["provision", "facility"], "services": ["provisions", "facilities"],
+    "system": ["framework", "scheme", "structure"], "program": ["programme", "scheme", "initiative"], "project": ["venture", "undertaking", "scheme"],
+    "community": ["neighbourhood", "society"], "family": ["household", "relatives"], "families": ["households", "relatives"],
+    "friend": ["companion", "ally"], "friends": ["companions", "allies"], "life": ["existence", "lifetime"], "lives": ["existences", "lifetimes"],
+    "important.": ["significant.", "crucial."], "expected": ["anticipated", "predicted", "forecast"], "continue": ["carry on", "persist", "proceed"],
+    "continued": ["carried on", "persisted", "proceeded"], "include": ["comprise", "contain", "involve"], "including": ["comprising", "containing", "involving"],
+    "included": ["comprised", "contained", "involved"], "become": ["turn into", "grow into"], "became": ["turned into", "grew into"],
+    "believe": ["think", "reckon", "consider"], "believed": ["thought", "reckoned", "considered"], "added": ["continued", "went on"],
+    "called": ["named", "termed", "dubbed"], "come": ["arrive", "appear"], "came": ["arrived", "appeared"], "go": ["proceed", "head", "move"],
+    "went": ["proceeded", "headed", "moved"], "run": ["operate", "manage"], "ran": ["operated", "managed"], "move": ["shift", "relocate", "transfer"],
+    "moved": ["shifted", "relocated", "transferred"], "hold": ["retain", "keep", "possess"], "held": ["retained", "kept", "hosted"],
+    "set": ["fixed", "established"], "open": ["unlock", "launch"], "opened": ["unlocked", "launched", "inaugurated"],
+    "close": ["shut", "near"], "closed": ["shut", "sealed"], "pay": ["compensate", "remunerate"], "paid": ["compensated", "remunerated"],
+    "meet": ["encounter", "gather"], "met": ["encountered", "gathered"], "lead": ["guide", "head", "direct"], "led": ["guided", "headed", "directed"],
+    "build": ["construct", "erect"], "built": ["constructed", "erected"], "grow": ["expand", "increase"], "grew": ["expanded", "increased"],
+    "spend": ["expend", "invest"], "spent": ["expended", "invested"], "face": ["confront", "encounter"], "faced": ["confronted", "encountered"],
+    "warned": ["cautioned", "alerted"], "claimed": ["asserted", "alleged"], "claims": ["assertions", "allegations"],
+    "around": ["about", "approximately", "roughly"], "nearly": ["almost", "close to"], "several": ["various", "multiple", "a number of"],
+    "enough": ["sufficient", "adequate"], "despite": ["in spite of", "notwithstanding"], "while": ["whereas", "although"],
+    "although": ["though", "even though"], "currently": ["presently", "at present"], "early": ["initial", "first"], "late": ["delayed", "tardy"],
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence of a story, in English and, where the data has it, in German and French."""
+
+    en: str
+    de: str | None = None
+    fr: str | None = None
+
+
+@dataclass(frozen=True)
+class Pools:
+    """Real sentences by language, and sentence pairs with a human translation."""
+
+    english: tuple[Unit, ...]
+    with_german: tuple[Unit, ...]
+    with_french: tuple[Unit, ...]
+    german: tuple[str, ...]
+    french: tuple[str, ...]
+
+
+def shared_data_dir() -> Path:
+    """``../shared/data`` beside the repository, or ``$SPIN_SHARED_DATA``."""
+    return Path(os.environ.get("SPIN_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data")
+
+
+def _tsv(path: Path, **kwargs) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False, **kwargs)
+
+
+def _clean(sentence: str) -> str:
+    return " ".join(sentence.split())
+
+
+def _usable(sentence: str) -> bool:
+    return 4 <= len(sentence.split()) <= 60
+
+
+@lru_cache(maxsize=2)
+def load_pools(data_dir: Path | None = None) -> Pools:
+    """Read every sentence pool from the shared data folder."""
+    root = Path(data_dir or shared_data_dir())
+    with_german, with_french, german, french, english = [], [], [], [], []
+
+    wmt21 = pd.read_csv(root / "wmt-mqm-ende" / "newstest2021_ende_mqm_segments.tsv.gz", sep="\t",
+                        quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False)
+    for system in ("ref-A", "ref-C", "ref-D"):
+        refs = wmt21[wmt21["system"] == system]
+        with_german += [Unit(_clean(s), de=_clean(t)) for s, t in zip(refs["source"], refs["target"])]
+    wmt23 = _tsv(root / "wmt-mqm-ende" / "generalMT2023_ende_news_sxs_mqm.segscores.tsv")
+    wmt23 = wmt23[wmt23["system"] == "refA"].drop_duplicates("globalSegId")
+    with_german += [Unit(_clean(s), de=_clean(t)) for s, t in zip(wmt23["source"], wmt23["target"])]
+    for name in ("dev", "test20"):
+        mlqe = _tsv(root / "mlqe-pe-ende" / "da" / f"{name}.ende.df.short.tsv")
+        with_german += [Unit(_clean(s), de=_clean(t)) for s, t in zip(mlqe["original"], mlqe["translation"])]
+    test21 = root / "mlqe-pe-ende" / "test21"
+    sources = (test21 / "test21.src").read_text(encoding="utf-8").splitlines()
+    targets = (test21 / "test21.mt").read_text(encoding="utf-8").splitlines()
+    with_german += [Unit(_clean(s), de=_clean(t)) for s, t in zip(sources, targets)]
+
+    demetr = {}
+    with gzip.open(root / "demetr-de-fr" / "demetr_de_fr.jsonl.gz", "rt", encoding="utf-8") as lines:
+        for line in lines:
+            item = json.loads(line)
+            demetr[item["id"]] = (item["lang_tag"], _clean(item["src_sent"]), _clean(item["eng_sent"]))
+    for language, source, english_sentence in demetr.values():
+        if language == "german":
+            with_german.append(Unit(english_sentence, de=source))
+        else:
+            with_french.append(Unit(english_sentence, fr=source))
+
+    babe = pd.read_csv(root / "babe" / "final_labels_SG2.csv", sep=";", encoding="utf-8-sig", dtype=str,
+                       keep_default_na=False)
+    english += [Unit(_clean(s)) for s in babe["text"]]
+    for language, sink in (("english", english), ("german", german)):
+        for path in sorted((root / "checkthat_subjectivity" / language).glob("*.tsv")):
+            sentences = _tsv(path)["sentence"]
+            sink += [Unit(_clean(s)) if sink is english else _clean(s) for s in sentences]
+    for path in sorted((root / "bleualign-defr").glob("*.de")):
+        german += [_clean(s) for s in path.read_text(encoding="utf-8").splitlines()]
+    for path in sorted((root / "bleualign-defr").glob("*.fr")):
+        french += [_clean(s) for s in path.read_text(encoding="utf-8").splitlines()]
+    german += [unit.de for unit in with_german]
+    french += [unit.fr for unit in with_french]
+
+    def keep_units(units):
+        return tuple(dict.fromkeys(u for u in units if _usable(u.en) and all(
+            _usable(side) for side in (u.de, u.fr) if side is not None)))
+
+    return Pools(
+        english=keep_units(english),
+        with_german=keep_units(with_german),
+        with_french=keep_units(with_french),
+        german=tuple(dict.fromkeys(s for s in german if _usable(s))),
+        french=tuple(dict.fromkeys(s for s in french if _usable(s))),
+    )
+
+
+# ---------------------------------------------------------------- re-instantiating facts
+
+_DIGITS = re.compile(r"\d+")
+_NAME = re.compile(r"(?<![\w.])[A-Z][a-zà-ÿ]{2,}(?:-[A-Z][a-zà-ÿ]+)?")
+_ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "r", "s", "st", "t", "tr", "v", "w", "z")
+_VOWELS = ("a", "e", "i", "o", "u", "ai", "ei", "ou")
+_CODAS = ("", "", "n", "r", "l", "s", "m", "nd", "rt", "st")
+
+
+def _pseudo_name(rng: np.random.Generator) -> str:
+    syllables = rng.integers(2, 4)
+    name = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(syllables))
+    return name.capitalize()
+
+
+def _new_number(run: str, rng: np.random.Generator) -> str:
+    if len(run) == 4 and run[:2] in ("19", "20"):
+        return str(rng.integers(1950, 2031))
+    if len(run) == 1:
+        return str(rng.integers(0, 10))
+    return str(rng.integers(1, 10)) + "".join(str(d) for d in rng.integers(0, 10, len(run) - 1))
+
+
+@dataclass
+class _Facts:
+    """A story's own numbers and names, drawn once and applied to every unit and language."""
+
+    rng: np.random.Generator
+    numbers: dict
+    names: dict
+
+    def number(self, match: re.Match) -> str:
+        run = match.group(0)
+        if run not in self.numbers:
+            self.numbers[run] = _new_number(run, self.rng)
+        return self.numbers[run]
+
+    def name(self, word: str) -> str:
+        if word not in self.names:
+            self.names[word] = _pseudo_name(self.rng)
+        return self.names[word]
+
+
+def _reinstantiate(unit: Unit, facts: _Facts) -> Unit:
+    translations = [side for side in (unit.de, unit.fr) if side is not None]
+    names = [m.group(0) for m in _NAME.finditer(unit.en) if m.start() > 0]
+    if translations:
+        names = [n for n in names if all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", t) for t in translations)]
+    names = sorted(set(names), key=len, reverse=True)
+
+    def apply(text: str | None) -> str | None:
+        if text is None:
+            return None
+        text = _DIGITS.sub(facts.number, text)
+        for name in names:
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", facts.name(name), text)
+        return text
+
+    return Unit(apply(unit.en), apply(unit.de), apply(unit.fr))
+
+
+# ---------------------------------------------------------------- stories and mutations
+
+
+def _paragraphs(sentences: list[str], rng: np.random.Generator) -> str:
+    if not sentences:
+        return ""
+    paragraphs, current = [sentences[0]], []
+    for sentence in sentences[1:]:
+        current.append(sentence)
+        if len(current) >= rng.integers(2, 5):
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs)
+
+
+def _words_target(rng: np.random.Generator, mean_words: int) -> int:
+    return int(max(150, rng.normal(mean_words, mean_words * 0.2)))
+
+
+def _draw_units(pool: tuple, rng: np.random.Generator, words: int, language: str = "en") -> list:
+    chosen, total = [], 0
+    while total < words:
+        item = pool[rng.integers(len(pool))]
+        chosen.append(item)
+        total += len((getattr(item, language) if isinstance(item, Unit) else item).split())
+    return chosen
+
+
+def _story(pools: Pools, kind: str, rng: np.random.Generator, mean_words: int) -> list[Unit]:
+    words = _words_target(rng, mean_words)
+    if kind == "de":
+        units = _draw_units(pools.with_german, rng, words)
+    elif kind == "fr":
+        french = _draw_units(pools.with_french, rng, words // 3)
+        units = french + _draw_units(pools.with_german, rng, words - sum(len(u.en.split()) for u in french))
+        units = [units[i] for i in rng.permutation(len(units))]
+    else:
+        mixed = pools.english + pools.with_german
+        units = _draw_units(mixed, rng, words)
+    facts = _Facts(rng, {}, {})
+    return [_reinstantiate(unit, facts) for unit in units]
+
+
+def _synonym(word: str, rng: np.random.Generator) -> str:
+    options = _SYNONYMS.get(word.lower())
+    if not options:
+        return word
+    choice = options[rng.integers(len(options))]
+    return choice.capitalize() if word[0].isupper() else choice
+
+
+_WORD = re.compile(r"[A-Za-z]+\.?")
+
+
+def _replace_synonyms(sentence: str, share: float, rng: np.random.Generator) -> str:
+    def swap(match: re.Match) -> str:
+        word = match.group(0)
+        if word.lower() in _SYNONYMS and rng.random() < share:
+            return _synonym(word, rng)
+        return word
+
+    return _WORD.sub(swap, sentence)
+
+
+def _copy(sentences: list[str], rng: np.random.Generator) -> list[str]:
+    if rng.random() < 0.5:
+        return list(sentences)
+    line = _BOILERPLATE[rng.integers(len(_BOILERPLATE))]
+    return [line] + list(sentences) if rng.random() < 0.3 else list(sentences) + [line]
+
+
+def _rewrite(sentences: list[str], pools: Pools, rng: np.random.Generator) -> list[str]:
+    facts = _Facts(rng, {}, {})
+    out = []
+    for sentence in sentences:
+        if rng.random() < 0.15:
+            out.append(_reinstantiate(pools.english[rng.integers(len(pools.english))], facts).en)
+        if rng.random() < 0.75:
+            out.append(_replace_synonyms(sentence, 0.33, rng))
+    for i in range(len(out) - 1):
+        if rng.random() < 0.1:
+            out[i], out[i + 1] = out[i + 1], out[i]
+    return out or sentences[:1]
+
+
+def _spin(sentences: list[str], rng: np.random.Generator) -> list[str]:
+    return [_replace_synonyms(sentence, 0.9, rng) for sentence in sentences]
+
+
+def _truncate(sentences: list[str], rng: np.random.Generator) -> list[str]:
+    keep = max(3, int(round(len(sentences) * rng.uniform(0.25, 0.6))))
+    return list(sentences[:keep])
+
+
+def _translation(units: list[Unit], language: str, rng: np.random.Generator) -> list[str]:
+    sides = [getattr(unit, language) for unit in units if getattr(unit, language) is not None]
+    return [side for side in sides if rng.random() >= 0.1] or sides[:1]
+
+
+def _member_kinds(story_kind: str, size: int, rng: np.random.Generator) -> list[str]:
+    allowed = [k for k in MEMBER_KINDS if (k != "de" or story_kind in ("de", "fr")) and (k != "fr" or story_kind == "fr")]
+    weights = np.array([_MEMBER_WEIGHTS[k] for k in allowed])
+    kinds = list(rng.choice(allowed, size=size - 1, p=weights / weights.sum()))
+    if story_kind in ("de", "fr") and story_kind not in kinds:
+        kinds[0] = story_kind
+    return kinds
+
+
+@dataclass(frozen=True)
+class Article:
+    """One generated article and its ground truth."""
+
+    article_id: str
+    text: str
+    language: str
+    story: str
+    kind: str
+    parent: str
+
+
+def _family(story_id: str, pools: Pools, rng: np.random.Generator, mean_words: int) -> list[Article]:
+    size = int(rng.choice(_FAMILY_SIZES, p=np.array(_FAMILY_SIZE_WEIGHTS) / sum(_FAMILY_SIZE_WEIGHTS)))
+    story_kind = str(rng.choice(["en", "de", "fr"], p=[0.6, 0.28, 0.12]))
+    units = _story(pools, story_kind, rng, mean_words)
+    original = [unit.en for unit in units]
+    members = [Article(f"{story_id}-0", _paragraphs(original, rng), "en", story_id, "original", "")]
+    english_versions = {members[0].article_id: original}
+    for number, kind in enumerate(_member_kinds(story_kind, size, rng), start=1):
+        article_id = f"{story_id}-{number}"
+        if kind in ("de", "fr"):
+            parent, sentences, language = members[0].article_id, _translation(units, kind, rng), kind
+        else:
+            parents = list(english_versions)
+            parent = parents[0] if rng.random() < 0.7 else parents[rng.integers(len(parents))]
+            base, language = english_versions[parent], "en"
+            sentences = {
+                "copy": lambda: _copy(base, rng),
+                "rewrite": lambda: _rewrite(base, pools, rng),
+                "spun": lambda: _spin(base, rng),
+                "truncation": lambda: _truncate(base, rng),
+            }[kind]()
+            english_versions[article_id] = sentences
+        members.append(Article(article_id, _paragraphs(sentences, rng), language, story_id, kind, parent))
+    return members
+
+
+def _unrelated(article_id: str, pools: Pools, rng: np.random.Generator, mean_words: int) -> Article:
+    language = str(rng.choice(["en", "de", "fr"], p=[0.8, 0.12, 0.08]))
+    words = _words_target(rng, mean_words)
+    facts = _Facts(rng, {}, {})
+    if language == "en":
+        units = _draw_units(pools.english + pools.with_german, rng, words)
+        sentences = [_reinstantiate(unit, facts).en for unit in units]
+    else:
+        pool = pools.german if language == "de" else pools.french
+        sentences = [_reinstantiate(Unit(s), facts).en for s in _draw_units(pool, rng, words, language="en")]
+    return Article(article_id, _paragraphs(sentences, rng), language, "", "unrelated", "")
+
+
+def generate_corpus(n_articles: int, seed: int, family_share: float = 0.35, mean_words: int = 600,
+                    pools: Pools | None = None) -> pd.DataFrame:
+    """A shuffled crawl of ``n_articles``: planted families make up about ``family_share`` of it.
+
+    Columns: article_id, text, and the truth columns language, story, kind, parent.
+    """
+    pools = pools or load_pools()
+    rng = np.random.default_rng(seed)
+    articles: list[Article] = []
+    story = 0
+    while len(articles) < n_articles * family_share:
+        articles += _family(f"s{seed}-{story:06d}", pools, rng, mean_words)
+        story += 1
+    filler = 0
+    while len(articles) < n_articles:
+        articles.append(_unrelated(f"u{seed}-{filler:07d}", pools, rng, mean_words))
+        filler += 1
+    frame = pd.DataFrame([a.__dict__ for a in articles[:n_articles]])
+    frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
+    opaque = {old: f"a{seed}-{i:07d}" for i, old in enumerate(frame["article_id"])}
+    frame["article_id"] = frame["article_id"].map(opaque)
+    frame["parent"] = frame["parent"].map(lambda parent: opaque.get(parent, ""))
+    return frame
+
+
+def write_corpus(corpus: pd.DataFrame, path: Path) -> None:
+    """Write the crawl as JSON-lines with only ``id`` and ``text`` (no language, no truth)."""
+    with open(path, "w", encoding="utf-8") as out:
+        for article_id, text in zip(corpus["article_id"], corpus["text"]):
+            out.write(json.dumps({"id": article_id, "text": text}, ensure_ascii=False) + "\n")

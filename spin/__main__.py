@@ -1,0 +1,5 @@
+"""``python -m spin`` is the ``spin`` command."""
+
+from spin.cli import main
+
+raise SystemExit(main())
