@@ -27,12 +27,12 @@ import csv
 import gzip
 import json
 import os
+import random
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 MEMBER_KINDS = ("copy", "rewrite", "spun", "truncation", "de", "fr")
@@ -256,30 +256,29 @@ _VOWELS = ("a", "e", "i", "o", "u", "ai", "ei", "ou")
 _CODAS = ("", "", "n", "r", "l", "s", "m", "nd", "rt", "st")
 
 
-def _pseudo_name(rng: np.random.Generator) -> str:
-    syllables = rng.integers(2, 4)
+def _pseudo_name(rng: random.Random) -> str:
+    syllables = rng.randint(2, 3)
     name = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(syllables))
     return name.capitalize()
 
 
-def _new_number(run: str, rng: np.random.Generator) -> str:
+def _new_number(run: str, rng: random.Random) -> str:
     if len(run) == 4 and run[:2] in ("19", "20"):
-        return str(rng.integers(1950, 2031))
+        return str(rng.randint(1950, 2030))
     if len(run) == 1:
-        return str(rng.integers(0, 10))
-    return str(rng.integers(1, 10)) + "".join(str(d) for d in rng.integers(0, 10, len(run) - 1))
+        return str(rng.randint(0, 9))
+    return str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(len(run) - 1))
 
 
 @dataclass
 class _Facts:
     """A story's own numbers and names, drawn once and applied to every unit and language."""
 
-    rng: np.random.Generator
+    rng: random.Random
     numbers: dict
     names: dict
 
-    def number(self, match: re.Match) -> str:
-        run = match.group(0)
+    def number(self, run: str) -> str:
         if run not in self.numbers:
             self.numbers[run] = _new_number(run, self.rng)
         return self.numbers[run]
@@ -290,34 +289,52 @@ class _Facts:
         return self.names[word]
 
 
-def _reinstantiate(unit: Unit, facts: _Facts) -> Unit:
+@lru_cache(maxsize=None)
+def _template(unit: Unit) -> tuple:
+    """Each side of the unit cut into literal text, digit runs and names (names shared by all sides)."""
     translations = [side for side in (unit.de, unit.fr) if side is not None]
-    names = [m.group(0) for m in _NAME.finditer(unit.en) if m.start() > 0]
+    names = {m.group(0) for m in _NAME.finditer(unit.en) if m.start() > 0}
     if translations:
-        names = [n for n in names if all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", t) for t in translations)]
-    names = sorted(set(names), key=len, reverse=True)
+        names = {n for n in names if all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", t) for t in translations)}
+    alternatives = [r"\d+"] + [rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(names, key=len, reverse=True)]
+    pattern = re.compile("|".join(alternatives))
 
-    def apply(text: str | None) -> str | None:
+    def pieces(text: str | None):
         if text is None:
             return None
-        text = _DIGITS.sub(facts.number, text)
-        for name in names:
-            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", facts.name(name), text)
-        return text
+        out, position = [], 0
+        for match in pattern.finditer(text):
+            out.append(("text", text[position:match.start()]))
+            out.append(("number" if match.group(0)[0].isdigit() else "name", match.group(0)))
+            position = match.end()
+        out.append(("text", text[position:]))
+        return tuple(out)
 
-    return Unit(apply(unit.en), apply(unit.de), apply(unit.fr))
+    return pieces(unit.en), pieces(unit.de), pieces(unit.fr)
+
+
+def _reinstantiate(unit: Unit, facts: _Facts) -> Unit:
+    def fill(pieces) -> str | None:
+        if pieces is None:
+            return None
+        return "".join(
+            value if kind == "text" else facts.number(value) if kind == "number" else facts.name(value)
+            for kind, value in pieces
+        )
+
+    return Unit(*(fill(pieces) for pieces in _template(unit)))
 
 
 # ---------------------------------------------------------------- stories and mutations
 
 
-def _paragraphs(sentences: list[str], rng: np.random.Generator) -> str:
+def _paragraphs(sentences: list[str], rng: random.Random) -> str:
     if not sentences:
         return ""
     paragraphs, current = [sentences[0]], []
     for sentence in sentences[1:]:
         current.append(sentence)
-        if len(current) >= rng.integers(2, 5):
+        if len(current) >= rng.randint(2, 4):
             paragraphs.append(" ".join(current))
             current = []
     if current:
@@ -325,27 +342,27 @@ def _paragraphs(sentences: list[str], rng: np.random.Generator) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _words_target(rng: np.random.Generator, mean_words: int) -> int:
-    return int(max(150, rng.normal(mean_words, mean_words * 0.2)))
+def _words_target(rng: random.Random, mean_words: int) -> int:
+    return int(max(150, rng.gauss(mean_words, mean_words * 0.2)))
 
 
-def _draw_units(pool: tuple, rng: np.random.Generator, words: int, language: str = "en") -> list:
+def _draw_units(pool: tuple, rng: random.Random, words: int, language: str = "en") -> list:
     chosen, total = [], 0
     while total < words:
-        item = pool[rng.integers(len(pool))]
+        item = rng.choice(pool)
         chosen.append(item)
         total += len((getattr(item, language) if isinstance(item, Unit) else item).split())
     return chosen
 
 
-def _story(pools: Pools, kind: str, rng: np.random.Generator, mean_words: int) -> list[Unit]:
+def _story(pools: Pools, kind: str, rng: random.Random, mean_words: int) -> list[Unit]:
     words = _words_target(rng, mean_words)
     if kind == "de":
         units = _draw_units(pools.with_german, rng, words)
     elif kind == "fr":
         french = _draw_units(pools.with_french, rng, words // 3)
         units = french + _draw_units(pools.with_german, rng, words - sum(len(u.en.split()) for u in french))
-        units = [units[i] for i in rng.permutation(len(units))]
+        rng.shuffle(units)
     else:
         mixed = pools.english + pools.with_german
         units = _draw_units(mixed, rng, words)
@@ -353,18 +370,18 @@ def _story(pools: Pools, kind: str, rng: np.random.Generator, mean_words: int) -
     return [_reinstantiate(unit, facts) for unit in units]
 
 
-def _synonym(word: str, rng: np.random.Generator) -> str:
+def _synonym(word: str, rng: random.Random) -> str:
     options = _SYNONYMS.get(word.lower())
     if not options:
         return word
-    choice = options[rng.integers(len(options))]
+    choice = rng.choice(options)
     return choice.capitalize() if word[0].isupper() else choice
 
 
 _WORD = re.compile(r"[A-Za-z]+\.?")
 
 
-def _replace_synonyms(sentence: str, share: float, rng: np.random.Generator) -> str:
+def _replace_synonyms(sentence: str, share: float, rng: random.Random) -> str:
     def swap(match: re.Match) -> str:
         word = match.group(0)
         if word.lower() in _SYNONYMS and rng.random() < share:
@@ -374,19 +391,19 @@ def _replace_synonyms(sentence: str, share: float, rng: np.random.Generator) -> 
     return _WORD.sub(swap, sentence)
 
 
-def _copy(sentences: list[str], rng: np.random.Generator) -> list[str]:
+def _copy(sentences: list[str], rng: random.Random) -> list[str]:
     if rng.random() < 0.5:
         return list(sentences)
-    line = _BOILERPLATE[rng.integers(len(_BOILERPLATE))]
+    line = rng.choice(_BOILERPLATE)
     return [line] + list(sentences) if rng.random() < 0.3 else list(sentences) + [line]
 
 
-def _rewrite(sentences: list[str], pools: Pools, rng: np.random.Generator) -> list[str]:
+def _rewrite(sentences: list[str], pools: Pools, rng: random.Random) -> list[str]:
     facts = _Facts(rng, {}, {})
     out = []
     for sentence in sentences:
         if rng.random() < 0.15:
-            out.append(_reinstantiate(pools.english[rng.integers(len(pools.english))], facts).en)
+            out.append(_reinstantiate(rng.choice(pools.english), facts).en)
         if rng.random() < 0.75:
             out.append(_replace_synonyms(sentence, 0.33, rng))
     for i in range(len(out) - 1):
@@ -395,24 +412,23 @@ def _rewrite(sentences: list[str], pools: Pools, rng: np.random.Generator) -> li
     return out or sentences[:1]
 
 
-def _spin(sentences: list[str], rng: np.random.Generator) -> list[str]:
+def _spin(sentences: list[str], rng: random.Random) -> list[str]:
     return [_replace_synonyms(sentence, 0.9, rng) for sentence in sentences]
 
 
-def _truncate(sentences: list[str], rng: np.random.Generator) -> list[str]:
+def _truncate(sentences: list[str], rng: random.Random) -> list[str]:
     keep = max(3, int(round(len(sentences) * rng.uniform(0.25, 0.6))))
     return list(sentences[:keep])
 
 
-def _translation(units: list[Unit], language: str, rng: np.random.Generator) -> list[str]:
+def _translation(units: list[Unit], language: str, rng: random.Random) -> list[str]:
     sides = [getattr(unit, language) for unit in units if getattr(unit, language) is not None]
     return [side for side in sides if rng.random() >= 0.1] or sides[:1]
 
 
-def _member_kinds(story_kind: str, size: int, rng: np.random.Generator) -> list[str]:
+def _member_kinds(story_kind: str, size: int, rng: random.Random) -> list[str]:
     allowed = [k for k in MEMBER_KINDS if (k != "de" or story_kind in ("de", "fr")) and (k != "fr" or story_kind == "fr")]
-    weights = np.array([_MEMBER_WEIGHTS[k] for k in allowed])
-    kinds = list(rng.choice(allowed, size=size - 1, p=weights / weights.sum()))
+    kinds = rng.choices(allowed, weights=[_MEMBER_WEIGHTS[k] for k in allowed], k=size - 1)
     if story_kind in ("de", "fr") and story_kind not in kinds:
         kinds[0] = story_kind
     return kinds
@@ -430,9 +446,9 @@ class Article:
     parent: str
 
 
-def _family(story_id: str, pools: Pools, rng: np.random.Generator, mean_words: int) -> list[Article]:
-    size = int(rng.choice(_FAMILY_SIZES, p=np.array(_FAMILY_SIZE_WEIGHTS) / sum(_FAMILY_SIZE_WEIGHTS)))
-    story_kind = str(rng.choice(["en", "de", "fr"], p=[0.6, 0.28, 0.12]))
+def _family(story_id: str, pools: Pools, rng: random.Random, mean_words: int) -> list[Article]:
+    size = rng.choices(_FAMILY_SIZES, weights=_FAMILY_SIZE_WEIGHTS)[0]
+    story_kind = rng.choices(["en", "de", "fr"], weights=[0.6, 0.28, 0.12])[0]
     units = _story(pools, story_kind, rng, mean_words)
     original = [unit.en for unit in units]
     members = [Article(f"{story_id}-0", _paragraphs(original, rng), "en", story_id, "original", "")]
@@ -443,7 +459,7 @@ def _family(story_id: str, pools: Pools, rng: np.random.Generator, mean_words: i
             parent, sentences, language = members[0].article_id, _translation(units, kind, rng), kind
         else:
             parents = list(english_versions)
-            parent = parents[0] if rng.random() < 0.7 else parents[rng.integers(len(parents))]
+            parent = parents[0] if rng.random() < 0.7 else rng.choice(parents)
             base, language = english_versions[parent], "en"
             sentences = {
                 "copy": lambda: _copy(base, rng),
@@ -456,8 +472,8 @@ def _family(story_id: str, pools: Pools, rng: np.random.Generator, mean_words: i
     return members
 
 
-def _unrelated(article_id: str, pools: Pools, rng: np.random.Generator, mean_words: int) -> Article:
-    language = str(rng.choice(["en", "de", "fr"], p=[0.8, 0.12, 0.08]))
+def _unrelated(article_id: str, pools: Pools, rng: random.Random, mean_words: int) -> Article:
+    language = rng.choices(["en", "de", "fr"], weights=[0.8, 0.12, 0.08])[0]
     words = _words_target(rng, mean_words)
     facts = _Facts(rng, {}, {})
     if language == "en":
@@ -476,7 +492,7 @@ def generate_corpus(n_articles: int, seed: int, family_share: float = 0.35, mean
     Columns: article_id, text, and the truth columns language, story, kind, parent.
     """
     pools = pools or load_pools()
-    rng = np.random.default_rng(seed)
+    rng = random.Random(seed)
     articles: list[Article] = []
     story = 0
     while len(articles) < n_articles * family_share:
@@ -487,7 +503,9 @@ def generate_corpus(n_articles: int, seed: int, family_share: float = 0.35, mean
         articles.append(_unrelated(f"u{seed}-{filler:07d}", pools, rng, mean_words))
         filler += 1
     frame = pd.DataFrame([a.__dict__ for a in articles[:n_articles]])
-    frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
+    order = list(range(len(frame)))
+    rng.shuffle(order)
+    frame = frame.iloc[order].reset_index(drop=True)
     opaque = {old: f"a{seed}-{i:07d}" for i, old in enumerate(frame["article_id"])}
     frame["article_id"] = frame["article_id"].map(opaque)
     frame["parent"] = frame["parent"].map(lambda parent: opaque.get(parent, ""))

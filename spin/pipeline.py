@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from spin import __version__
-from spin import boilerplate, language, readability
+from spin import align, boilerplate, claims, editorial, language, mutations, readability
 from spin.corpus import Family, errors_frame, read_family
 from spin.errors import InputError, NoUsableVersion
 from spin.settings import load_settings
@@ -57,20 +57,24 @@ def analyze(
     path_or_articles: str | Path | Iterable[str | Path] | pd.DataFrame,
     source: str | None = None,
     settings_file: str | Path | None = None,
+    editorial_model: str | Path | None = None,
     progress: bool = False,
 ) -> Analysis:
     """Analyse one story family: a folder, manifest, list of files, or an articles DataFrame.
 
-    ``source`` names the article_id of the original report when it is among the versions.
+    ``source`` names the article_id of the original report when it is among the versions;
+    without it the versions are compared against the family's reference (see ``run["reference"]``).
+    ``editorial_model`` is an EditorialClassifier saved by ``spin train-editorial``.
     Raises :class:`NoUsableVersion` when no version can be analysed.
     """
     settings = load_settings(settings_file)
+    classifier = editorial.load_classifier(editorial_model) if editorial_model else None
     family = _family_of(path_or_articles, settings)
     articles, errors = family.articles, family.errors
     if articles.empty:
         raise NoUsableVersion(_no_usable_message(errors))
     articles = _mark_source(articles, source)
-    steps = _Progress(progress, total=4)
+    steps = _Progress(progress, total=len(_STEPS))
 
     articles, removed = boilerplate.strip_boilerplate(articles)
     steps.advance("boilerplate")
@@ -82,8 +86,22 @@ def analyze(
     steps.advance("language")
     sentences = language.sentences_table(scored)
     steps.advance("sentences")
+    claims_table = claims.claims_table(scored, sentences)
+    steps.advance("claims")
     readability_table = readability.score_articles(scored)
     steps.advance("readability")
+    editorial_table = editorial.editorial_table(sentences, classifier=classifier)
+    summary = editorial.editorial_summary(editorial_table, sentences)
+    steps.advance("editorial")
+    reference, reference_reason = _reference(scored, sentences, source)
+    alignment_table = align.alignment_table(sentences, reference, settings=settings)
+    steps.advance("alignment")
+    versions = [article_id for article_id in scored["article_id"] if article_id != reference]
+    mutation_table = mutations.mutations_table(
+        scored, sentences, claims_table, [(reference, article_id) for article_id in versions], alignment_table
+    )
+    groups = mutations.claim_groups(mutation_table, claims_table, sentences, reference)
+    steps.advance("mutations")
     steps.close()
 
     tables = {
@@ -91,10 +109,27 @@ def analyze(
         "errors": errors.reset_index(drop=True),
         "boilerplate": removed,
         "sentences": sentences,
+        "claims": claims_table,
+        "claim_groups": groups,
         "readability": readability_table,
+        "editorial": editorial_table,
+        "editorial_summary": summary,
+        "alignment": alignment_table,
+        "mutations": mutation_table,
     }
-    run = _run_record(articles, errors, source, settings_file)
+    run = _run_record(articles, errors, source, reference, reference_reason, settings_file, editorial_model)
     return Analysis(tables={name: tables[name] for name in TABLE_ORDER if name in tables}, run=run)
+
+
+_STEPS = ("boilerplate", "language", "sentences", "claims", "readability", "editorial", "alignment", "mutations")
+
+
+def _reference(scored: pd.DataFrame, sentences: pd.DataFrame, source: str | None) -> tuple[str, dict]:
+    """The article versions are compared against: the source when given, else the best-connected version."""
+    if source is not None and source in set(scored["article_id"]):
+        return source, {"rule": "the source given with --source"}
+    reference, evidence = align.reference_by_shared_anchors(sentences)
+    return reference, evidence
 
 
 def _family_of(path_or_articles, settings) -> Family:
@@ -153,15 +188,16 @@ def _no_usable_message(errors: pd.DataFrame) -> str:
     return "no usable version in this family" + ("".join(f"\n  {line}" for line in lines) if lines else "")
 
 
-def _run_record(articles: pd.DataFrame, errors: pd.DataFrame, source: str | None, settings_file) -> dict:
+def _run_record(articles, errors, source, reference, reference_reason, settings_file, editorial_model) -> dict:
     return {
         "spin_version": __version__,
         "inputs": {row.article_id: {"file": row.file, "sha256": row.sha256} for row in articles.itertuples()},
         "unusable_inputs": sorted(set(errors["file"])),
         "source": source,
-        "reference": source,
-        "reference_reason": "given with --source" if source else "no source given",
+        "reference": reference,
+        "reference_reason": reference_reason,
         "settings_file": str(settings_file) if settings_file else None,
+        "editorial_model": str(editorial_model) if editorial_model else None,
     }
 
 

@@ -1,0 +1,914 @@
+"""Sentence alignment between two versions of a story, monolingual or cross-lingual, offline.
+
+A version's sentences are linked to the reference's sentences: 1–1, 1–n and n–1 links, moved
+content, and sentences with no counterpart on either side. Every link carries a similarity
+score, the method that found it and the evidence a reader can check (shared anchors, matched
+words, which evidence sources were available).
+
+How it works:
+
+1. Each sentence becomes a set of *types*: its words (lemma, accent-folded) and its claim
+   anchors (numbers, dates, names, quotes from :func:`spin.claims.anchors`). A type weighs
+   its rarity in its own document (idf); anchors weigh more.
+2. A type of one side matches a type of the other when they are equal, spelled alike
+   (rapidfuzz: inflections within a language, cognates and names across languages), or
+   translations of each other in an installed bilingual dictionary.
+3. The similarity of two spans of 1–3 consecutive sentences is the weighted share of the
+   types of both spans that find a match in the other span.
+4. A monotone dynamic programme picks the links and the unaligned sentences that minimise
+   dissimilarity + Gale–Church length cost + a cost per merged sentence.
+5. The sentences left unaligned are aligned again among themselves without the order and
+   length priors; links found there that cross the first pass are marked as moved.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import simplemma
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+from scipy import sparse
+from scipy.special import log_ndtr
+
+from spin.claims import anchors
+from spin.language import tokenize
+from spin.settings import default_settings
+
+ALIGNMENT_COLUMNS = ("link_id", "a_ids", "b_ids", "score", "method", "evidence")
+TABLE_COLUMNS = ("link_id", "reference", "ref_sent", "article_id", "sent_id", "score", "method", "evidence")
+PAIR_COLUMNS = ("a", "b", "score")
+
+LEMMATISED_LANGUAGES = ("en", "de", "fr")
+# Link shapes (reference sentences, version sentences) the first pass may choose, besides skips.
+LINK_SHAPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+_SKIPS = ((1, 0), (0, 1))
+# Gale & Church (1993): variance of the length difference per character.
+_LENGTH_VARIANCE = 6.8
+_ISO3 = {"en": "eng", "de": "deu", "fr": "fra"}
+_DICTIONARY_FILLERS = frozenset(
+    {"sb", "sth", "etw", "jdm", "jdn", "jds", "sich", "qn", "qc", "to", "the", "der", "die", "das", "les", "une", "des"}
+)
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_BRACKETED = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|/[^/]*/")
+_SENSE_NUMBER = re.compile(r"^\s*\d+\.\s+")
+_TRAILING_SENSE = re.compile(r"\s+\d+\.\s*$")
+
+
+@dataclass(frozen=True, eq=False)
+class BilingualDictionary:
+    """Word translations from ``source_language`` into ``target_language`` (accent-folded lemmas).
+
+    Read at run time from dictionaries installed on the machine (see :func:`load_dictionary`);
+    ``name`` says which files were read.
+    """
+
+    source_language: str
+    target_language: str
+    name: str
+    translations: Mapping[str, tuple[str, ...]]
+
+    def translate(self, word: str) -> tuple[str, ...]:
+        """The translations of a folded lemma (empty when the dictionary does not know it)."""
+        return self.translations.get(word, ())
+
+    def __len__(self) -> int:
+        return len(self.translations)
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One document's sentences as weighted types."""
+
+    keys: tuple[str, ...]
+    index: Mapping[str, int]
+    surfaces: tuple[str, ...]
+    presence: sparse.csr_matrix
+    weights: np.ndarray
+    lengths: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return self.presence.shape[0]
+
+
+@dataclass(frozen=True)
+class _Matches:
+    """Which types of side a match which types of side b, and how."""
+
+    exact: sparse.csr_matrix
+    fuzzy: sparse.csr_matrix
+    dictionary: sparse.csr_matrix
+    any: sparse.csr_matrix
+
+
+@dataclass(frozen=True)
+class _Config:
+    """The [align] settings a run uses, resolved for one language pair."""
+
+    crosslingual: bool
+    lexical_weight: float
+    length_weight: float
+    merge_cost: float
+    skip_cost: float
+    move_min_similarity: float
+    fuzzy_min_similarity: float
+    fuzzy_min_chars: int
+    anchor_weight: float
+    evidence_max_items: int
+    similarity_cap: float
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A link: raw similarity ``score``; ``strength`` is it on the pair's evidence scale."""
+
+    a_ids: tuple[int, ...]
+    b_ids: tuple[int, ...]
+    score: float
+    moved: bool = False
+    strength: float = 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def align_sentences(
+    a: Sequence[str],
+    a_language: str,
+    b: Sequence[str],
+    b_language: str,
+    dictionary: BilingualDictionary | None = None,
+    settings: Mapping[str, Mapping] | None = None,
+) -> pd.DataFrame:
+    """Align the sentences ``a`` (the reference) with the sentences ``b`` (a version).
+
+    Returns one row per link: ``a_ids`` and ``b_ids`` (lists of sentence positions; an empty
+    list marks a sentence with no counterpart), ``score`` (0–1: the similarity of the linked
+    sentences, or for an unaligned sentence one minus its best similarity to any sentence of
+    the other side), ``method`` and ``evidence`` (a dict). ``dictionary`` translates words of
+    ``a_language`` into ``b_language`` (see :func:`load_dictionary`); it is used only across
+    languages.
+    """
+    config = _config(a_language, b_language, dictionary, settings)
+    side_a = _side(a, a_language, config.anchor_weight)
+    side_b = _side(b, b_language, config.anchor_weight)
+    return _alignment_frame(side_a, side_b, config, dictionary)
+
+
+def alignment_table(
+    sentences: pd.DataFrame,
+    reference: str,
+    article_ids: Iterable[str] | None = None,
+    settings: Mapping[str, Mapping] | None = None,
+    dictionary_dirs: Sequence[str | Path] | None = None,
+) -> pd.DataFrame:
+    """The ``alignment`` table: every article's sentences against the reference article's.
+
+    ``sentences`` is the sentences table (article_id, sent_id, text, language, …). One row per
+    (ref_sent, sent_id) pair of a link; a sentence without counterpart has an empty
+    ``ref_sent`` or ``sent_id``. ``link_id`` is unique across the table. Bilingual dictionaries
+    are read from ``dictionary_dirs`` (default: the ``[align] dictionary_dirs`` setting) when
+    installed there.
+    """
+    settings = settings or default_settings()
+    ids = [aid for aid in (article_ids if article_ids is not None else _article_order(sentences)) if aid != reference]
+    reference_rows = _article_sentences(sentences, reference)
+    if reference_rows.empty or not ids:
+        return _empty_table()
+    reference_language = _article_language(reference_rows)
+    reference_texts = reference_rows["text"].tolist()
+    reference_ids = reference_rows["sent_id"].tolist()
+    rows: list[dict] = []
+    next_link = 0
+    for article_id in ids:
+        version = _article_sentences(sentences, article_id)
+        if version.empty:
+            continue
+        language = _article_language(version)
+        dictionary = None
+        if language != reference_language:
+            dictionary = load_dictionary(reference_language, language, dictionary_dirs, settings)
+        links = align_sentences(
+            reference_texts, reference_language, version["text"].tolist(), language, dictionary, settings
+        )
+        version_ids = version["sent_id"].tolist()
+        for link in links.itertuples(index=False):
+            refs = [reference_ids[i] for i in link.a_ids] or [pd.NA]
+            sents = [version_ids[j] for j in link.b_ids] or [pd.NA]
+            for ref_sent in refs:
+                for sent_id in sents:
+                    rows.append(
+                        {
+                            "link_id": next_link + link.link_id,
+                            "reference": reference,
+                            "ref_sent": ref_sent,
+                            "article_id": article_id,
+                            "sent_id": sent_id,
+                            "score": link.score,
+                            "method": link.method,
+                            "evidence": link.evidence,
+                        }
+                    )
+        next_link += len(links)
+    if not rows:
+        return _empty_table()
+    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    return table.astype({"link_id": "int64", "ref_sent": "Int64", "sent_id": "Int64", "score": "float64"})
+
+
+def load_dictionary(
+    language_a: str,
+    language_b: str,
+    directories: Sequence[str | Path] | None = None,
+    settings: Mapping[str, Mapping] | None = None,
+) -> BilingualDictionary | None:
+    """A dictionary from ``language_a`` into ``language_b`` read from installed files, or None.
+
+    Looks in ``directories`` (default: the ``[align] dictionary_dirs`` setting, Debian's
+    standard locations) for FreeDict dictd files (``freedict-deu-fra.index`` + ``.dict.dz``,
+    both directions, the reverse one inverted) and ding's ``de-en``. These dictionaries are
+    GPL or CC BY-SA: they are read at run time only and nothing of them ships with spin.
+    """
+    if language_a == language_b or language_a not in _ISO3 or language_b not in _ISO3:
+        return None
+    if directories is None:
+        directories = (settings or default_settings())["align"]["dictionary_dirs"]
+    return _read_dictionary(language_a, language_b, tuple(str(Path(d)) for d in directories))
+
+
+def article_signature(texts: Sequence[str], language: str) -> frozenset[str]:
+    """Cheap, language-independent keys of a version: its anchors and word prefixes.
+
+    Word prefixes (the first five accent-folded letters of words of six letters or more) carry
+    names and cognates across en/de/fr; anchors carry numbers, dates, names and quotes.
+    """
+    keys: set[str] = set()
+    for text in texts:
+        keys.update("a:" + anchor for anchor in anchors(text, language))
+        keys.update("p:" + _fold(word)[:5] for _, _, word in tokenize(text) if len(word) >= 6 and not word.isdigit())
+    return frozenset(keys)
+
+
+def candidate_pairs(signatures: Mapping[str, frozenset[str]], k: int | None = None) -> pd.DataFrame:
+    """The version pairs worth a full alignment: each version with its ``k`` most similar others.
+
+    Similarity is the idf-weighted share of the smaller signature found in the other
+    (containment, so an excerpt still scores high against its source). A family of n versions
+    costs at most n·k alignments instead of n·(n−1)/2. Returns columns a, b (a < b), score.
+    """
+    k = default_settings()["align"]["candidate_neighbours"] if k is None else k
+    names = sorted(signatures)
+    if len(names) < 2 or k <= 0:
+        return pd.DataFrame({"a": pd.Series(dtype="str"), "b": pd.Series(dtype="str"), "score": pd.Series(dtype="float64")})
+    frequency = Counter(key for name in names for key in signatures[name])
+    weight = {key: float(np.log(1 + len(names) / count)) for key, count in frequency.items()}
+    totals = {name: sum(weight[key] for key in signatures[name]) for name in names}
+    scores: dict[tuple[str, str], float] = {}
+    for position, first in enumerate(names):
+        for second in names[position + 1 :]:
+            shared = sum(weight[key] for key in signatures[first] & signatures[second])
+            smaller = min(totals[first], totals[second])
+            scores[(first, second)] = shared / smaller if smaller > 0 else 0.0
+    chosen: set[tuple[str, str]] = set()
+    for name in names:
+        neighbours = sorted(
+            ((score, pair) for pair, score in scores.items() if name in pair), key=lambda item: (-item[0], item[1])
+        )
+        chosen.update(pair for _, pair in neighbours[:k])
+    ordered = sorted(chosen)
+    return pd.DataFrame(
+        {"a": [a for a, _ in ordered], "b": [b for _, b in ordered], "score": [scores[pair] for pair in ordered]}
+    )
+
+
+def reference_by_shared_anchors(sentences: pd.DataFrame) -> tuple[str | None, dict]:
+    """The version sharing the most claim anchors with the others, and the counts behind it.
+
+    A stand-in for the family's reference until provenance reconstructs the source: each
+    version scores the sum, over the other versions, of the anchors they share. Ties go to the
+    first version in article order.
+    """
+    ids = _article_order(sentences)
+    if not ids:
+        return None, {}
+    anchor_sets = {}
+    for article_id in ids:
+        rows = _article_sentences(sentences, article_id)
+        language = _article_language(rows) if not rows.empty else ""
+        anchor_sets[article_id] = frozenset(
+            anchor for text in rows["text"] for anchor in anchors(text, language)
+        )
+    shared = {
+        article_id: sum(len(anchor_sets[article_id] & anchor_sets[other]) for other in ids if other != article_id)
+        for article_id in ids
+    }
+    best = max(ids, key=lambda article_id: shared[article_id])
+    return best, {"shared_anchors": shared, "rule": "most anchors shared with the other versions"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences as weighted types
+
+
+def _fold(text: str) -> str:
+    """Lower-case, ß → ss, accents removed."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=200_000)
+def _word_key(word: str, language: str) -> str:
+    """The folded lemma of a word (the word itself outside en/de/fr and for numbers)."""
+    if language in LEMMATISED_LANGUAGES and not any(ch.isdigit() for ch in word):
+        word = simplemma.lemmatize(word, lang=language)
+    return _fold(word)
+
+
+def _sentence_types(text: str, language: str) -> list[tuple[str, str]]:
+    """(type key, surface) for the distinct words and anchors of a sentence."""
+    found: dict[str, str] = {}
+    for _, _, word in tokenize(text):
+        found.setdefault("w:" + _word_key(word, language), word)
+    for anchor in sorted(anchors(text, language)):
+        found.setdefault("a:" + anchor, anchor)
+    return list(found.items())
+
+
+def _side(texts: Sequence[str], language: str, anchor_weight: float) -> _Side:
+    index: dict[str, int] = {}
+    surfaces: list[str] = []
+    rows: list[int] = []
+    columns: list[int] = []
+    for row, text in enumerate(texts):
+        for key, surface in _sentence_types(text, language):
+            column = index.setdefault(key, len(index))
+            if column == len(surfaces):
+                surfaces.append(surface)
+            rows.append(row)
+            columns.append(column)
+    presence = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, columns)), shape=(len(texts), len(index)), dtype=np.float64
+    )
+    presence.sum_duplicates()
+    presence.data[:] = 1.0
+    keys = tuple(index)
+    document_frequency = np.asarray(presence.sum(axis=0)).ravel()
+    weights = np.log1p(len(texts) / np.maximum(document_frequency, 1.0))
+    weights[[i for i, key in enumerate(keys) if key.startswith("a:")]] *= anchor_weight
+    lengths = np.array([len(text.strip()) for text in texts], dtype=np.float64)
+    return _Side(keys, index, tuple(surfaces), presence, weights, lengths)
+
+
+def _matches(a: _Side, b: _Side, config: _Config, dictionary: BilingualDictionary | None) -> _Matches:
+    shape = (len(a.keys), len(b.keys))
+    exact = [(i, b.index[key]) for i, key in enumerate(a.keys) if key in b.index]
+    fuzzy = _fuzzy_pairs(a, b, config)
+    translated = []
+    if dictionary is not None and config.crosslingual:
+        for i, key in enumerate(a.keys):
+            if key.startswith("w:"):
+                for word in dictionary.translate(key[2:]):
+                    j = b.index.get("w:" + word)
+                    if j is not None:
+                        translated.append((i, j))
+    exact_m, fuzzy_m, dictionary_m = (_pair_matrix(pairs, shape) for pairs in (exact, fuzzy, translated))
+    any_m = exact_m + fuzzy_m + dictionary_m
+    any_m.data[:] = 1.0
+    return _Matches(exact_m, fuzzy_m, dictionary_m, any_m)
+
+
+def _fuzzy_pairs(a: _Side, b: _Side, config: _Config) -> list[tuple[int, int]]:
+    """Word types spelled alike (normalised Indel similarity), digits and short words excluded."""
+
+    def candidates(side: _Side) -> tuple[list[int], list[str]]:
+        positions, words = [], []
+        for i, key in enumerate(side.keys):
+            word = key[2:]
+            if key.startswith("w:") and len(word) >= config.fuzzy_min_chars and not any(ch.isdigit() for ch in word):
+                positions.append(i)
+                words.append(word)
+        return positions, words
+
+    a_positions, a_words = candidates(a)
+    b_positions, b_words = candidates(b)
+    if not a_words or not b_words:
+        return []
+    similarity = process.cdist(
+        a_words, b_words, scorer=Indel.normalized_similarity, score_cutoff=config.fuzzy_min_similarity, workers=1
+    )
+    rows, columns = np.nonzero(similarity)
+    return [
+        (a_positions[r], b_positions[c])
+        for r, c in zip(rows.tolist(), columns.tolist())
+        if a_words[r] != b_words[c]
+    ]
+
+
+def _pair_matrix(pairs: list[tuple[int, int]], shape: tuple[int, int]) -> sparse.csr_matrix:
+    if not pairs:
+        return sparse.csr_matrix(shape, dtype=np.float64)
+    rows, columns = zip(*pairs)
+    matrix = sparse.csr_matrix((np.ones(len(pairs)), (rows, columns)), shape=shape, dtype=np.float64)
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+# ---------------------------------------------------------------------------------------------
+# Span similarities and costs
+
+
+def _spans(presence: sparse.csr_matrix, order: np.ndarray, width: int) -> sparse.csr_matrix:
+    """Presence of types in every run of ``width`` consecutive sentences of ``order``."""
+    rows = presence[order]
+    count = rows.shape[0] - width + 1
+    total = rows[:count]
+    for offset in range(1, width):
+        total = total + rows[offset : offset + count]
+    total = total.tocsr()
+    total.data[:] = 1.0
+    return total
+
+
+def _similarities(
+    a: _Side, b: _Side, matches: _Matches, a_order: np.ndarray, b_order: np.ndarray, shapes: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], np.ndarray]:
+    """For every link shape (p, q): similarity of a-span [i, i+p) with b-span [j, j+q)."""
+    widths_a = sorted({p for p, q in shapes if p <= len(a_order)})
+    widths_b = sorted({q for p, q in shapes if q <= len(b_order)})
+    spans_a = {p: _spans(a.presence, a_order, p) for p in widths_a}
+    spans_b = {q: _spans(b.presence, b_order, q) for q in widths_b}
+    reach_b = {q: (matches.any @ spans_b[q].T) for q in widths_b}  # a types × b spans
+    reach_a = {p: (matches.any.T @ spans_a[p].T) for p in widths_a}  # b types × a spans
+    for reach in (*reach_a.values(), *reach_b.values()):
+        reach.data[:] = 1.0
+    weighted_a = {p: spans_a[p].multiply(a.weights).tocsr() for p in widths_a}
+    weighted_b = {q: spans_b[q].multiply(b.weights).tocsr() for q in widths_b}
+    result = {}
+    for p, q in shapes:
+        if p not in spans_a or q not in spans_b:
+            continue
+        covered_a = (weighted_a[p] @ reach_b[q]).toarray()
+        covered_b = (weighted_b[q] @ reach_a[p]).toarray().T
+        total = np.asarray(weighted_a[p].sum(axis=1)) + np.asarray(weighted_b[q].sum(axis=1)).T
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result[(p, q)] = np.where(total > 0, (covered_a + covered_b) / total, 0.0)
+    return result
+
+
+def _length_costs(
+    a: _Side, b: _Side, a_order: np.ndarray, b_order: np.ndarray, shapes: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], np.ndarray]:
+    """Gale–Church cost −log P(|δ|) of the character lengths of every pair of spans."""
+    a_lengths, b_lengths = a.lengths[a_order], b.lengths[b_order]
+    ratio = float(np.clip(b_lengths.sum() / max(a_lengths.sum(), 1.0), 0.5, 2.0))
+    result = {}
+    for p, q in shapes:
+        if p > len(a_order) or q > len(b_order):
+            continue
+        la = np.convolve(a_lengths, np.ones(p), mode="valid")[:, None]
+        lb = np.convolve(b_lengths, np.ones(q), mode="valid")[None, :]
+        delta = (lb - ratio * la) / np.sqrt(_LENGTH_VARIANCE * (ratio * la + lb) / 2 + 1.0)
+        result[(p, q)] = -(np.log(2.0) + log_ndtr(-np.abs(delta)))
+    return result
+
+
+def _best_path(
+    link_costs: Mapping[tuple[int, int], np.ndarray], n: int, m: int, skip_cost: float
+) -> list[tuple[int, int, int, int]]:
+    """Monotone alignment of n with m sentences of least total cost, as (i, p, j, q) steps."""
+    moves = list(_SKIPS) + [shape for shape in link_costs]
+    costs = [np.full((n, m + 1), skip_cost), np.full((n + 1, m), skip_cost)] + [link_costs[s] for s in link_costs]
+    best = np.full((n + 1, m + 1), np.inf)
+    best[0, 0] = 0.0
+    choice = np.zeros((n + 1, m + 1), dtype=np.int8)
+    for diagonal in range(1, n + m + 1):
+        i = np.arange(max(0, diagonal - m), min(n, diagonal) + 1)
+        j = diagonal - i
+        total = np.full(len(i), np.inf)
+        chosen = np.zeros(len(i), dtype=np.int8)
+        for move, ((p, q), cost) in enumerate(zip(moves, costs)):
+            ok = (i >= p) & (j >= q)
+            if not ok.any():
+                continue
+            from_i, from_j = i[ok] - p, j[ok] - q
+            candidate = best[from_i, from_j] + cost[from_i, from_j]
+            better = candidate < total[ok]
+            total[ok] = np.where(better, candidate, total[ok])
+            chosen[ok] = np.where(better, move, chosen[ok])
+        best[i, j] = total
+        choice[i, j] = chosen
+    steps = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        p, q = moves[choice[i, j]]
+        steps.append((i - p, p, j - q, q))
+        i, j = i - p, j - q
+    return steps[::-1]
+
+
+def _evidence_scale(single: np.ndarray) -> tuple[float, float]:
+    """(background, typical) similarity of a document pair.
+
+    Background is the mean similarity over all sentence pairs (mostly unrelated ones); typical is
+    the median best match of a sentence. Both depend on how much evidence the language pair
+    offers (a dictionary, cognates), so link costs are measured on this scale.
+    """
+    if single.size == 0:
+        return 0.0, 1.0
+    background = float(single.mean())
+    typical = float(np.median(np.concatenate([single.max(axis=1), single.max(axis=0)])))
+    return background, typical
+
+
+def _normalised(similarity: np.ndarray, scale: tuple[float, float], cap: float) -> np.ndarray:
+    background, typical = scale
+    if typical - background <= 1e-6:
+        return np.zeros_like(similarity)
+    if cap <= 0:
+        return similarity
+    return np.clip((similarity - background) / (typical - background), 0.0, cap)
+
+
+def _align_orders(
+    a: _Side,
+    b: _Side,
+    matches: _Matches,
+    a_order: np.ndarray,
+    b_order: np.ndarray,
+    config: _Config,
+    scale: tuple[float, float] | None,
+) -> tuple[list[_Link], dict[tuple[int, int], np.ndarray], tuple[float, float]]:
+    """Links between the sentences a_order and b_order (positions into a and b), in order.
+
+    Without a ``scale`` (the first pass) the evidence scale is measured here and the length
+    prior applies; with one (passes over leftovers) order and length carry no evidence.
+    """
+    shapes = [(p, q) for p, q in LINK_SHAPES if p <= len(a_order) and q <= len(b_order)]
+    similarity = _similarities(a, b, matches, a_order, b_order, shapes)
+    use_length = scale is None and config.length_weight > 0
+    if scale is None:
+        scale = _evidence_scale(similarity.get((1, 1), np.zeros((0, 0))))
+    lengths = _length_costs(a, b, a_order, b_order, shapes) if use_length else {}
+    normalised = {shape: _normalised(values, scale, config.similarity_cap) for shape, values in similarity.items()}
+    link_costs = {}
+    for p, q in shapes:
+        cost = config.lexical_weight * (1.0 - normalised[(p, q)]) * (p + q) / 2 + config.merge_cost * (p + q - 2)
+        if (p, q) in lengths:
+            cost = cost + config.length_weight * lengths[(p, q)]
+        link_costs[(p, q)] = cost
+    links = []
+    for i, p, j, q in _best_path(link_costs, len(a_order), len(b_order), config.skip_cost):
+        a_ids = tuple(int(x) for x in a_order[i : i + p])
+        b_ids = tuple(int(x) for x in b_order[j : j + q])
+        score = float(similarity[(p, q)][i, j]) if p and q else 0.0
+        strength = float(normalised[(p, q)][i, j]) if p and q else 0.0
+        links.append(_Link(a_ids, b_ids, score, strength=strength))
+    return links, similarity, scale
+
+
+def _is_run(ids: tuple[int, ...]) -> bool:
+    return all(second == first + 1 for first, second in zip(ids, ids[1:]))
+
+
+def _crosses(link: _Link, others: Iterable[_Link]) -> bool:
+    a_low, a_high, b_low, b_high = min(link.a_ids), max(link.a_ids), min(link.b_ids), max(link.b_ids)
+    for other in others:
+        if (max(other.a_ids) < a_low and min(other.b_ids) > b_high) or (
+            min(other.a_ids) > a_high and max(other.b_ids) < b_low
+        ):
+            return True
+    return False
+
+
+def _align(a: _Side, b: _Side, config: _Config, matches: _Matches) -> tuple[list[_Link], np.ndarray, tuple]:
+    """First pass in document order, then passes over the leftovers for moved content."""
+    links, similarity, scale = _align_orders(
+        a, b, matches, np.arange(a.size), np.arange(b.size), config, scale=None
+    )
+    in_order = _uncross_swaps([link for link in links if link.a_ids and link.b_ids], similarity, scale, config)
+    pairs = list(in_order)
+    for _ in range(2):
+        free_a = np.array(sorted(set(range(a.size)) - {i for link in pairs for i in link.a_ids}), dtype=int)
+        free_b = np.array(sorted(set(range(b.size)) - {j for link in pairs for j in link.b_ids}), dtype=int)
+        if len(free_a) == 0 or len(free_b) == 0:
+            break
+        extra, _, _ = _align_orders(a, b, matches, free_a, free_b, config, scale)
+        found = [
+            _Link(link.a_ids, link.b_ids, link.score, _crosses(link, in_order), link.strength)
+            for link in extra
+            if link.a_ids and link.b_ids and link.strength >= config.move_min_similarity
+            and _is_run(link.a_ids) and _is_run(link.b_ids)
+        ]
+        if not found:
+            break
+        pairs += found
+    single = similarity.get((1, 1), np.zeros((a.size, b.size)))
+    unaligned_a = sorted(set(range(a.size)) - {i for link in pairs for i in link.a_ids})
+    unaligned_b = sorted(set(range(b.size)) - {j for link in pairs for j in link.b_ids})
+    result = list(pairs)
+    nearest_a = _normalised(single, scale, 1.0).max(axis=1) if single.size else np.zeros(a.size)
+    nearest_b = _normalised(single, scale, 1.0).max(axis=0) if single.size else np.zeros(b.size)
+    result += [_Link((i,), (), 1.0 - float(nearest_a[i])) for i in unaligned_a]
+    result += [_Link((), (j,), 1.0 - float(nearest_b[j])) for j in unaligned_b]
+    return _in_reading_order(result, pairs), single, scale
+
+
+def _uncross_swaps(
+    pairs: list[_Link], similarity: Mapping[tuple[int, int], np.ndarray], scale: tuple[float, float], config: _Config
+) -> list[_Link]:
+    """Replace a 2–2 link by two crossed 1–1 links when the swapped pairing explains it better."""
+    single = similarity.get((1, 1))
+    result = []
+    for link in pairs:
+        if len(link.a_ids) == 2 and len(link.b_ids) == 2 and single is not None:
+            (i, k), (j, l) = link.a_ids, link.b_ids
+            crossed = _normalised(single[[i, k], [l, j]], scale, config.similarity_cap)
+            crossed_cost = float(np.sum(1.0 - crossed))
+            merged_cost = 2 * (1.0 - link.strength) + 2 * config.merge_cost
+            if crossed_cost < merged_cost:
+                result += [
+                    _Link((i,), (l,), float(single[i, l]), True, float(crossed[0])),
+                    _Link((k,), (j,), float(single[k, j]), True, float(crossed[1])),
+                ]
+                continue
+        result.append(link)
+    return result
+
+
+def _in_reading_order(links: list[_Link], pairs: list[_Link]) -> list[_Link]:
+    """Links sorted by reference position; a version-only sentence goes after the link before it."""
+    anchor_of_b = {}
+    for link in pairs:
+        for j in link.b_ids:
+            anchor_of_b[j] = min(link.a_ids)
+
+    def position(link: _Link) -> tuple[float, float]:
+        if link.a_ids:
+            return (min(link.a_ids), min(link.b_ids) if link.b_ids else -1)
+        j = link.b_ids[0]
+        before = [anchor_of_b[k] for k in anchor_of_b if k < j]
+        return (max(before) + 0.5 if before else -0.5, j)
+
+    return sorted(links, key=position)
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence and output
+
+
+def _config(
+    a_language: str, b_language: str, dictionary: BilingualDictionary | None, settings: Mapping | None
+) -> _Config:
+    values = (settings or default_settings())["align"]
+    cross = a_language != b_language
+    mode = "crosslingual" if cross else "monolingual"
+    return _Config(
+        crosslingual=cross,
+        lexical_weight=float(values["lexical_weight"]),
+        length_weight=float(values[f"length_weight_{mode}"]),
+        merge_cost=float(values["merge_cost"]),
+        skip_cost=float(values[f"skip_cost_{mode}"]),
+        move_min_similarity=float(values[f"move_min_similarity_{mode}"]),
+        fuzzy_min_similarity=float(values[f"fuzzy_min_similarity_{mode}"]),
+        fuzzy_min_chars=int(values["fuzzy_min_chars"]),
+        anchor_weight=float(values["anchor_weight"]),
+        evidence_max_items=int(values["evidence_max_items"]),
+        similarity_cap=float(values.get("similarity_cap", 1.0)),
+    )
+
+
+def _sources(config: _Config, dictionary: BilingualDictionary | None, moved: bool) -> list[str]:
+    if not config.crosslingual:
+        sources = ["lemmas", "fuzzy", "anchors"]
+    else:
+        sources = ["anchors", "cognates"] + (["dictionary"] if dictionary is not None else [])
+    if config.length_weight > 0 and not moved:
+        sources.append("length")
+    return sources
+
+
+def _method(config: _Config, dictionary: BilingualDictionary | None, moved: bool) -> str:
+    if not config.crosslingual:
+        return "lexical"
+    return "+".join(_sources(config, dictionary, moved))
+
+
+def _evidence(
+    link: _Link, a: _Side, b: _Side, matches: _Matches, config: _Config, dictionary, single: np.ndarray
+) -> dict:
+    evidence: dict = {"sources": _sources(config, dictionary, link.moved)}
+    if dictionary is not None and config.crosslingual:
+        evidence["dictionary_name"] = dictionary.name
+    if not (link.a_ids and link.b_ids):
+        if link.a_ids:
+            row = single[link.a_ids[0]] if single.size else np.zeros(0)
+        else:
+            row = single[:, link.b_ids[0]] if single.size else np.zeros(0)
+        evidence["unaligned"] = True
+        evidence["nearest"] = int(row.argmax()) if row.size else None
+        evidence["nearest_similarity"] = round(float(row.max()), 4) if row.size else 0.0
+        return evidence
+    a_types = np.unique(a.presence[list(link.a_ids)].indices)
+    b_types = np.unique(b.presence[list(link.b_ids)].indices)
+    limit = config.evidence_max_items
+
+    def matched(matrix: sparse.csr_matrix) -> list[tuple[float, str, str, str, str]]:
+        sub = matrix[a_types][:, b_types].tocoo()
+        found = []
+        for r, c in zip(sub.row.tolist(), sub.col.tolist()):
+            i, j = a_types[r], b_types[c]
+            found.append((-(a.weights[i] + b.weights[j]), a.keys[i], b.keys[j], a.surfaces[i], b.surfaces[j]))
+        return sorted(found)
+
+    exact = matched(matches.exact)
+    evidence["anchors"] = [a_key[2:] for _, a_key, _, _, _ in exact if a_key.startswith("a:")][:limit]
+    words = [(a_surface, b_surface) for _, a_key, _, a_surface, b_surface in exact if a_key.startswith("w:")]
+    fuzzy = [[a_surface, b_surface] for _, _, _, a_surface, b_surface in matched(matches.fuzzy)]
+    if config.crosslingual:
+        evidence["cognates"] = ([[x, y] for x, y in words] + fuzzy)[:limit]
+        if dictionary is not None:
+            evidence["dictionary"] = [[x, y] for _, _, _, x, y in matched(matches.dictionary)][:limit]
+    else:
+        evidence["lemmas"] = [x for x, _ in words][:limit]
+        evidence["fuzzy"] = fuzzy[:limit]
+    evidence["moved"] = link.moved
+    return evidence
+
+
+def _alignment_frame(a: _Side, b: _Side, config: _Config, dictionary: BilingualDictionary | None) -> pd.DataFrame:
+    if a.size == 0 and b.size == 0:
+        return _empty_alignment()
+    matches = _matches(a, b, config, dictionary)
+    links, single, scale = _align(a, b, config, matches)
+    records = []
+    for number, link in enumerate(links):
+        records.append(
+            {
+                "link_id": number,
+                "a_ids": list(link.a_ids),
+                "b_ids": list(link.b_ids),
+                "score": round(min(max(link.score, 0.0), 1.0), 4),
+                "method": _method(config, dictionary, link.moved),
+                "evidence": _evidence(link, a, b, matches, config, dictionary, single),
+            }
+        )
+    return pd.DataFrame(records, columns=list(ALIGNMENT_COLUMNS)).astype({"link_id": "int64", "score": "float64"})
+
+
+def _empty_alignment() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "link_id": pd.Series(dtype="int64"),
+            "a_ids": pd.Series(dtype="object"),
+            "b_ids": pd.Series(dtype="object"),
+            "score": pd.Series(dtype="float64"),
+            "method": pd.Series(dtype="str"),
+            "evidence": pd.Series(dtype="object"),
+        }
+    )
+
+
+def _empty_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "link_id": pd.Series(dtype="int64"),
+            "reference": pd.Series(dtype="str"),
+            "ref_sent": pd.Series(dtype="Int64"),
+            "article_id": pd.Series(dtype="str"),
+            "sent_id": pd.Series(dtype="Int64"),
+            "score": pd.Series(dtype="float64"),
+            "method": pd.Series(dtype="str"),
+            "evidence": pd.Series(dtype="object"),
+        }
+    )
+
+
+def _article_order(sentences: pd.DataFrame) -> list[str]:
+    if sentences.empty or "article_id" not in sentences:
+        return []
+    return list(dict.fromkeys(sentences["article_id"].tolist()))
+
+
+def _article_sentences(sentences: pd.DataFrame, article_id: str) -> pd.DataFrame:
+    if sentences.empty:
+        return sentences
+    rows = sentences[sentences["article_id"] == article_id]
+    return rows.sort_values("sent_id", kind="stable")
+
+
+def _article_language(rows: pd.DataFrame) -> str:
+    """The most frequent sentence language of an article (its first one on ties)."""
+    languages = [language for language in rows["language"].tolist() if isinstance(language, str) and language]
+    if not languages:
+        return ""
+    counts = Counter(languages)
+    return max(dict.fromkeys(languages), key=lambda language: counts[language])
+
+
+# ---------------------------------------------------------------------------------------------
+# Installed bilingual dictionaries (read at run time only; never copied into spin)
+
+
+@lru_cache(maxsize=8)
+def _read_dictionary(language_a: str, language_b: str, directories: tuple[str, ...]) -> BilingualDictionary | None:
+    translations: dict[str, set[str]] = defaultdict(set)
+    used: list[str] = []
+    code_a, code_b = _ISO3[language_a], _ISO3[language_b]
+    for directory in map(Path, directories):
+        for code_from, code_to, invert in ((code_a, code_b, False), (code_b, code_a, True)):
+            stem = directory / f"freedict-{code_from}-{code_to}"
+            index, data = stem.with_suffix(".index"), stem.with_suffix(".dict.dz")
+            if index.is_file() and data.is_file():
+                _add_pairs(translations, _dictd_pairs(index, data), invert)
+                used.append(stem.name + (" (reversed)" if invert else ""))
+        ding = directory / "de-en"
+        if {language_a, language_b} == {"de", "en"} and ding.is_file():
+            _add_pairs(translations, _ding_pairs(ding), invert=language_a == "en")
+            used.append("ding de-en" + (" (reversed)" if language_a == "en" else ""))
+    if not translations:
+        return None
+    return BilingualDictionary(
+        language_a,
+        language_b,
+        " + ".join(used),
+        {word: tuple(sorted(targets)) for word, targets in translations.items()},
+    )
+
+
+def _add_pairs(translations: dict[str, set[str]], pairs: Iterable[tuple[str, str]], invert: bool) -> None:
+    for source, target in pairs:
+        if invert:
+            source, target = target, source
+        translations[source].add(target)
+
+
+def _dictionary_words(text: str) -> list[str]:
+    """Folded words of one translation, without fillers (sb., etw., to …) and very short words."""
+    words = [_fold(word) for word in _WORD.findall(_BRACKETED.sub(" ", text))]
+    return [word for word in words if len(word) >= 3 and word not in _DICTIONARY_FILLERS]
+
+
+def _headword(text: str) -> str | None:
+    words = _dictionary_words(text)
+    return words[0] if len(words) == 1 else None
+
+
+def _dictd_pairs(index: Path, data: Path) -> list[tuple[str, str]]:
+    """(headword, translation word) pairs of a FreeDict dictd file (.index + dictzip .dict.dz)."""
+    raw = gzip.decompress(data.read_bytes())
+    pairs = []
+    for line in index.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 3 or fields[0].startswith("00database"):
+            continue
+        offset, length = _base64_number(fields[1]), _base64_number(fields[2])
+        lines = raw[offset : offset + length].decode("utf-8", errors="replace").splitlines()
+        if len(lines) < 2:
+            continue
+        head = _headword(re.split(r" /| <", lines[0], maxsplit=1)[0])
+        if head is None:
+            continue
+        for number, body in enumerate(lines[1:]):
+            if number > 0 and not _SENSE_NUMBER.match(body):
+                continue
+            body = _TRAILING_SENSE.sub("", _SENSE_NUMBER.sub("", body))
+            for piece in re.split(r"[,;]", body):
+                pairs.extend((head, word) for word in _dictionary_words(piece))
+    return pairs
+
+
+def _base64_number(text: str) -> int:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    value = 0
+    for ch in text:
+        value = value * 64 + alphabet.index(ch)
+    return value
+
+
+def _ding_pairs(path: Path) -> list[tuple[str, str]]:
+    """(German word, English word) pairs of ding's ``de-en`` file (``German :: English`` lines)."""
+    pairs = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if line.startswith("#") or " :: " not in line:
+                continue
+            german, english = line.rstrip("\n").split(" :: ", 1)
+            for german_part, english_part in zip(german.split(" | "), english.split(" | ")):
+                heads = [head for head in map(_headword, german_part.split("; ")) if head]
+                if not heads:
+                    continue
+                targets = {word for synonym in english_part.split("; ") for word in _dictionary_words(synonym)}
+                pairs.extend((head, target) for head in heads for target in targets)
+    return pairs
