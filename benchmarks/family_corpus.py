@@ -11,9 +11,10 @@ as two real stories would not.
 A family is a story's original plus members derived from it (or from an earlier member):
 
 - ``copy``: verbatim, with an outlet's boilerplate line added or not;
-- ``rewrite``: a quarter of the sentences dropped, new sentences inserted, neighbours swapped,
-  a third of the words that have a synonym replaced;
-- ``spun``: nearly every word that has a synonym replaced (an article spinner);
+- ``rewrite``: the mutation generator's document perturbation (``benchmarks/mutation_generator.py``:
+  a quarter of the sentences dropped, new ones added, two moved, claims altered), then a third
+  of the words that have a synonym replaced;
+- ``spun``: 35 % of the words replaced, synonyms first (an article spinner; names and numbers kept);
 - ``truncation``: the first 25–60 % of the sentences;
 - ``de`` / ``fr``: the German or French sides of the units (a tenth of them dropped).
 
@@ -35,7 +36,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from mutation_generator import perturb_document
+
 MEMBER_KINDS = ("copy", "rewrite", "spun", "truncation", "de", "fr")
+SPIN_SHARE = 0.35  # share of a spun copy's words that the spinner replaces
 _MEMBER_WEIGHTS = {"copy": 0.24, "rewrite": 0.24, "spun": 0.16, "truncation": 0.14, "de": 0.14, "fr": 0.08}
 _FAMILY_SIZES = (2, 3, 4, 5, 6, 8, 12)
 _FAMILY_SIZE_WEIGHTS = (0.30, 0.22, 0.16, 0.12, 0.09, 0.07, 0.04)
@@ -131,7 +135,7 @@ _SYNONYMS = {
     "system": ["framework", "scheme", "structure"], "program": ["programme", "scheme", "initiative"], "project": ["venture", "undertaking", "scheme"],
     "community": ["neighbourhood", "society"], "family": ["household", "relatives"], "families": ["households", "relatives"],
     "friend": ["companion", "ally"], "friends": ["companions", "allies"], "life": ["existence", "lifetime"], "lives": ["existences", "lifetimes"],
-    "important.": ["significant.", "crucial."], "expected": ["anticipated", "predicted", "forecast"], "continue": ["carry on", "persist", "proceed"],
+"expected": ["anticipated", "predicted", "forecast"], "continue": ["carry on", "persist", "proceed"],
     "continued": ["carried on", "persisted", "proceeded"], "include": ["comprise", "contain", "involve"], "including": ["comprising", "containing", "involving"],
     "included": ["comprised", "contained", "involved"], "become": ["turn into", "grow into"], "became": ["turned into", "grew into"],
     "believe": ["think", "reckon", "consider"], "believed": ["thought", "reckoned", "considered"], "added": ["continued", "went on"],
@@ -168,6 +172,7 @@ class Pools:
     with_french: tuple[Unit, ...]
     german: tuple[str, ...]
     french: tuple[str, ...]
+    vocabulary: tuple[str, ...]  # lower-case English words of the pools, for the spinner
 
 
 def shared_data_dir() -> Path:
@@ -181,6 +186,14 @@ def _tsv(path: Path, **kwargs) -> pd.DataFrame:
 
 def _clean(sentence: str) -> str:
     return " ".join(sentence.split())
+
+
+def _unquote(field: str) -> str:
+    """A CSV-quoted field as its text ("...""x""..." -> ...\"x\"...)."""
+    field = _clean(field)
+    if len(field) > 1 and field[0] == field[-1] == '"':
+        field = field[1:-1].replace('""', '"')
+    return field
 
 
 def _usable(sentence: str) -> bool:
@@ -200,7 +213,7 @@ def load_pools(data_dir: Path | None = None) -> Pools:
         with_german += [Unit(_clean(s), de=_clean(t)) for s, t in zip(refs["source"], refs["target"])]
     wmt23 = _tsv(root / "wmt-mqm-ende" / "generalMT2023_ende_news_sxs_mqm.segscores.tsv")
     wmt23 = wmt23[wmt23["system"] == "refA"].drop_duplicates("globalSegId")
-    with_german += [Unit(_clean(s), de=_clean(t)) for s, t in zip(wmt23["source"], wmt23["target"])]
+    with_german += [Unit(_unquote(s), de=_unquote(t)) for s, t in zip(wmt23["source"], wmt23["target"])]
     for name in ("dev", "test20"):
         mlqe = _tsv(root / "mlqe-pe-ende" / "da" / f"{name}.ende.df.short.tsv")
         with_german += [Unit(_clean(s), de=_clean(t)) for s, t in zip(mlqe["original"], mlqe["translation"])]
@@ -238,19 +251,21 @@ def load_pools(data_dir: Path | None = None) -> Pools:
         return tuple(dict.fromkeys(u for u in units if _usable(u.en) and all(
             _usable(side) for side in (u.de, u.fr) if side is not None)))
 
+    english_units = keep_units(english)
+    words = sorted({w for unit in english_units for w in _WORD.findall(unit.en) if w.islower() and len(w) > 3})
     return Pools(
-        english=keep_units(english),
+        english=english_units,
         with_german=keep_units(with_german),
         with_french=keep_units(with_french),
         german=tuple(dict.fromkeys(s for s in german if _usable(s))),
         french=tuple(dict.fromkeys(s for s in french if _usable(s))),
+        vocabulary=tuple(words),
     )
 
 
 # ---------------------------------------------------------------- re-instantiating facts
 
-_DIGITS = re.compile(r"\d+")
-_NAME = re.compile(r"(?<![\w.])[A-Z][a-zà-ÿ]{2,}(?:-[A-Z][a-zà-ÿ]+)?")
+_PIECE = re.compile(r"\d+|(?<![\w.])[A-Z][a-zà-ÿ]{2,}(?:-[A-Z][a-zà-ÿ]+)?(?!\w)")
 _ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "r", "s", "st", "t", "tr", "v", "w", "z")
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ei", "ou")
 _CODAS = ("", "", "n", "r", "l", "s", "m", "nd", "rt", "st")
@@ -292,21 +307,22 @@ class _Facts:
 @lru_cache(maxsize=None)
 def _template(unit: Unit) -> tuple:
     """Each side of the unit cut into literal text, digit runs and names (names shared by all sides)."""
-    translations = [side for side in (unit.de, unit.fr) if side is not None]
-    names = {m.group(0) for m in _NAME.finditer(unit.en) if m.start() > 0}
-    if translations:
-        names = {n for n in names if all(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", t) for t in translations)}
-    alternatives = [r"\d+"] + [rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(names, key=len, reverse=True)]
-    pattern = re.compile("|".join(alternatives))
+    names = {m.group(0) for m in _PIECE.finditer(unit.en) if m.start() > 0 and not m.group(0)[0].isdigit()}
+    for side in (unit.de, unit.fr):
+        if side is not None:
+            names &= {m.group(0) for m in _PIECE.finditer(side)}
 
     def pieces(text: str | None):
         if text is None:
             return None
         out, position = [], 0
-        for match in pattern.finditer(text):
-            out.append(("text", text[position:match.start()]))
-            out.append(("number" if match.group(0)[0].isdigit() else "name", match.group(0)))
-            position = match.end()
+        for match in _PIECE.finditer(text):
+            value = match.group(0)
+            kind = "number" if value[0].isdigit() else "name" if value in names else None
+            if kind:
+                out.append(("text", text[position:match.start()]))
+                out.append((kind, value))
+                position = match.end()
         out.append(("text", text[position:]))
         return tuple(out)
 
@@ -378,7 +394,7 @@ def _synonym(word: str, rng: random.Random) -> str:
     return choice.capitalize() if word[0].isupper() else choice
 
 
-_WORD = re.compile(r"[A-Za-z]+\.?")
+_WORD = re.compile(r"[A-Za-z]+")
 
 
 def _replace_synonyms(sentence: str, share: float, rng: random.Random) -> str:
@@ -399,21 +415,35 @@ def _copy(sentences: list[str], rng: random.Random) -> list[str]:
 
 
 def _rewrite(sentences: list[str], pools: Pools, rng: random.Random) -> list[str]:
+    """The mutation generator's document perturbation (sentences dropped, added, moved; numbers,
+    dates, names, quotes, hedges or speakers altered), then a third of the synonym-listed words
+    replaced."""
     facts = _Facts(rng, {}, {})
-    out = []
-    for sentence in sentences:
-        if rng.random() < 0.15:
-            out.append(_reinstantiate(rng.choice(pools.english), facts).en)
-        if rng.random() < 0.75:
-            out.append(_replace_synonyms(sentence, 0.33, rng))
-    for i in range(len(out) - 1):
-        if rng.random() < 0.1:
-            out[i], out[i + 1] = out[i + 1], out[i]
-    return out or sentences[:1]
+    n = len(sentences)
+    fillers = [_reinstantiate(rng.choice(pools.english), facts).en for _ in range(max(1, round(n * 0.15)))]
+    case = perturb_document(list(sentences), fillers, rng, n_drop=round(n * 0.25), n_add=len(fillers),
+                            n_move=2, n_changes=max(3, n // 6))
+    return [_replace_synonyms(sentence, 0.33, rng) for sentence in case.version] or sentences[:1]
 
 
-def _spin(sentences: list[str], rng: random.Random) -> list[str]:
-    return [_replace_synonyms(sentence, 0.9, rng) for sentence in sentences]
+def _spin(sentences: list[str], vocabulary: tuple[str, ...], rng: random.Random) -> list[str]:
+    """An article spinner: every word with a listed synonym is replaced; then other lower-case words
+    (names and numbers kept) until ``SPIN_SHARE`` of the words are new. What is put in does not
+    matter to shingles or anchors, only how much and where, so words past the synonym list are
+    replaced by other pool words."""
+    spun = [_replace_synonyms(sentence, 1.0, rng) for sentence in sentences]
+    words = sum(len(_WORD.findall(sentence)) for sentence in sentences)
+    changed = sum(a != b for sentence, new in zip(sentences, spun)
+                  for a, b in zip(_WORD.findall(sentence), _WORD.findall(new)))
+    extra = max(0.0, (SPIN_SHARE * words - changed) / max(words - changed, 1))
+
+    def swap(match: re.Match) -> str:
+        word = match.group(0)
+        if word.islower() and len(word) > 3 and rng.random() < extra:
+            return rng.choice(vocabulary)
+        return word
+
+    return [_WORD.sub(swap, sentence) for sentence in spun]
 
 
 def _truncate(sentences: list[str], rng: random.Random) -> list[str]:
@@ -464,7 +494,7 @@ def _family(story_id: str, pools: Pools, rng: random.Random, mean_words: int) ->
             sentences = {
                 "copy": lambda: _copy(base, rng),
                 "rewrite": lambda: _rewrite(base, pools, rng),
-                "spun": lambda: _spin(base, rng),
+                "spun": lambda: _spin(base, pools.vocabulary, rng),
                 "truncation": lambda: _truncate(base, rng),
             }[kind]()
             english_versions[article_id] = sentences

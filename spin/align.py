@@ -34,14 +34,13 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import simplemma
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 from scipy import sparse
 from scipy.special import log_ndtr
 
-from spin.claims import anchors
-from spin.language import tokenize
+from spin.claims import anchors, anchors_match
+from spin.language import lemmatize, words
 from spin.settings import default_settings
 
 ALIGNMENT_COLUMNS = ("link_id", "a_ids", "b_ids", "score", "method", "evidence")
@@ -51,9 +50,10 @@ PAIR_COLUMNS = ("a", "b", "score")
 LEMMATISED_LANGUAGES = ("en", "de", "fr")
 # Link shapes (reference sentences, version sentences) the first pass may choose, besides skips.
 LINK_SHAPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
-_SKIPS = ((1, 0), (0, 1))
 # Gale & Church (1993): variance of the length difference per character.
 _LENGTH_VARIANCE = 6.8
+# Fewest sentence pairs from which the chance coverage of a wider span is estimated.
+_MIN_PAIRS_FOR_CHANCE = 20
 _ISO3 = {"en": "eng", "de": "deu", "fr": "fra"}
 _DICTIONARY_FILLERS = frozenset(
     {"sb", "sth", "etw", "jdm", "jdn", "jds", "sich", "qn", "qc", "to", "the", "der", "die", "das", "les", "une", "des"}
@@ -62,6 +62,8 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _BRACKETED = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|/[^/]*/")
 _SENSE_NUMBER = re.compile(r"^\s*\d+\.\s+")
 _TRAILING_SENSE = re.compile(r"\s+\d+\.\s*$")
+_FIRST_NUMBER = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +97,7 @@ class _Side:
     presence: sparse.csr_matrix
     weights: np.ndarray
     lengths: np.ndarray
+    sentence_types: tuple[tuple[int, ...], ...]
 
     @property
     def size(self) -> int:
@@ -103,12 +106,11 @@ class _Side:
 
 @dataclass(frozen=True)
 class _Matches:
-    """Which types of side a match which types of side b, and how."""
+    """Which types of side a match which types of side b (``any``), and how (``how``: for each
+    a type, its (b type, "exact" | "fuzzy" | "dictionary") pairs)."""
 
-    exact: sparse.csr_matrix
-    fuzzy: sparse.csr_matrix
-    dictionary: sparse.csr_matrix
     any: sparse.csr_matrix
+    how: Mapping[int, tuple[tuple[int, str], ...]]
 
 
 @dataclass(frozen=True)
@@ -119,13 +121,12 @@ class _Config:
     lexical_weight: float
     length_weight: float
     merge_cost: float
-    skip_cost: float
+    unaligned_cost: float
     move_min_similarity: float
     fuzzy_min_similarity: float
     fuzzy_min_chars: int
     anchor_weight: float
     evidence_max_items: int
-    similarity_cap: float
 
 
 @dataclass(frozen=True)
@@ -255,8 +256,8 @@ def article_signature(texts: Sequence[str], language: str) -> frozenset[str]:
     """
     keys: set[str] = set()
     for text in texts:
-        keys.update("a:" + anchor for anchor in anchors(text, language))
-        keys.update("p:" + _fold(word)[:5] for _, _, word in tokenize(text) if len(word) >= 6 and not word.isdigit())
+        keys.update("a:" + anchor for anchor in _anchors(text, language))
+        keys.update("p:" + _fold(word)[:5] for word in words(text) if len(word) >= 6 and not word.isdigit())
     return frozenset(keys)
 
 
@@ -306,9 +307,7 @@ def reference_by_shared_anchors(sentences: pd.DataFrame) -> tuple[str | None, di
     for article_id in ids:
         rows = _article_sentences(sentences, article_id)
         language = _article_language(rows) if not rows.empty else ""
-        anchor_sets[article_id] = frozenset(
-            anchor for text in rows["text"] for anchor in anchors(text, language)
-        )
+        anchor_sets[article_id] = frozenset(anchor for text in rows["text"] for anchor in _anchors(text, language))
     shared = {
         article_id: sum(len(anchor_sets[article_id] & anchor_sets[other]) for other in ids if other != article_id)
         for article_id in ids
@@ -321,6 +320,11 @@ def reference_by_shared_anchors(sentences: pd.DataFrame) -> tuple[str | None, di
 # Sentences as weighted types
 
 
+def _anchors(text: str, language: str) -> frozenset[str]:
+    """Claim anchors of a text (none for a language spin does not read)."""
+    return anchors(text, language) if language in LEMMATISED_LANGUAGES else frozenset()
+
+
 def _fold(text: str) -> str:
     """Lower-case, ß → ss, accents removed."""
     decomposed = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
@@ -330,19 +334,21 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def _word_key(word: str, language: str) -> str:
     """The folded lemma of a word (the word itself outside en/de/fr and for numbers)."""
-    if language in LEMMATISED_LANGUAGES and not any(ch.isdigit() for ch in word):
-        word = simplemma.lemmatize(word, lang=language)
+    if not any(ch.isdigit() for ch in word):
+        word = lemmatize(word, language)
     return _fold(word)
 
 
-def _sentence_types(text: str, language: str) -> list[tuple[str, str]]:
-    """(type key, surface) for the distinct words and anchors of a sentence."""
+@lru_cache(maxsize=65_536)
+def _sentence_types(text: str, language: str) -> tuple[tuple[str, str], ...]:
+    """(type key, surface) for the distinct words and anchors of a sentence (cached: a reference
+    is aligned against every version, and provenance aligns many pairs of one family)."""
     found: dict[str, str] = {}
-    for _, _, word in tokenize(text):
+    for word in words(text):
         found.setdefault("w:" + _word_key(word, language), word)
-    for anchor in sorted(anchors(text, language)):
+    for anchor in sorted(_anchors(text, language)):
         found.setdefault("a:" + anchor, anchor)
-    return list(found.items())
+    return tuple(found.items())
 
 
 def _side(texts: Sequence[str], language: str, anchor_weight: float) -> _Side:
@@ -367,38 +373,70 @@ def _side(texts: Sequence[str], language: str, anchor_weight: float) -> _Side:
     weights = np.log1p(len(texts) / np.maximum(document_frequency, 1.0))
     weights[[i for i, key in enumerate(keys) if key.startswith("a:")]] *= anchor_weight
     lengths = np.array([len(text.strip()) for text in texts], dtype=np.float64)
-    return _Side(keys, index, tuple(surfaces), presence, weights, lengths)
+    sentence_types = tuple(
+        tuple(presence.indices[presence.indptr[row] : presence.indptr[row + 1]].tolist()) for row in range(len(texts))
+    )
+    return _Side(keys, index, tuple(surfaces), presence, weights, lengths, sentence_types)
 
 
 def _matches(a: _Side, b: _Side, config: _Config, dictionary: BilingualDictionary | None) -> _Matches:
-    shape = (len(a.keys), len(b.keys))
-    exact = [(i, b.index[key]) for i, key in enumerate(a.keys) if key in b.index]
-    fuzzy = _fuzzy_pairs(a, b, config)
-    translated = []
+    how: dict[int, dict[int, str]] = defaultdict(dict)
+    for i, key in enumerate(a.keys):
+        if key in b.index:
+            how[i][b.index[key]] = "exact"
+    for i, j in _anchor_variants(a, b):
+        how[i].setdefault(j, "exact")
+    for i, j in _fuzzy_pairs(a, b, config):
+        how[i].setdefault(j, "fuzzy")
     if dictionary is not None and config.crosslingual:
         for i, key in enumerate(a.keys):
             if key.startswith("w:"):
                 for word in dictionary.translate(key[2:]):
                     j = b.index.get("w:" + word)
                     if j is not None:
-                        translated.append((i, j))
-    exact_m, fuzzy_m, dictionary_m = (_pair_matrix(pairs, shape) for pairs in (exact, fuzzy, translated))
-    any_m = exact_m + fuzzy_m + dictionary_m
-    any_m.data[:] = 1.0
-    return _Matches(exact_m, fuzzy_m, dictionary_m, any_m)
+                        how[i].setdefault(j, "dictionary")
+    pairs = [(i, j) for i, targets in how.items() for j in targets]
+    return _Matches(
+        _pair_matrix(pairs, (len(a.keys), len(b.keys))),
+        {i: tuple(targets.items()) for i, targets in how.items()},
+    )
+
+
+def _anchor_blocks(anchor: str) -> set[str]:
+    """Cheap keys two anchors must share to be worth :func:`spin.claims.anchors_match`: a word's
+    first three letters for entities, the first number for values and dates."""
+    kind, _, rest = anchor.partition(":")
+    if kind == "ent":
+        return {"e:" + word[:3] for word in rest.split()}
+    number = _FIRST_NUMBER.search(rest)
+    return {"v:" + number.group(0)} if number else set()
+
+
+def _anchor_variants(a: _Side, b: _Side) -> list[tuple[int, int]]:
+    """Anchor types of a and b that differ as keys but stand for the same thing (claims'
+    :func:`anchors_match`: "trump" / "donald trump", a number with or without its unit)."""
+    blocks: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for j, key in enumerate(b.keys):
+        if key.startswith("a:"):
+            for block in _anchor_blocks(key[2:]):
+                blocks[block].append((j, key[2:]))
+    pairs = set()
+    for i, key in enumerate(a.keys):
+        if key.startswith("a:"):
+            for block in _anchor_blocks(key[2:]):
+                pairs.update((i, j) for j, other in blocks.get(block, ()) if other != key[2:] and anchors_match(key[2:], other))
+    return sorted(pairs)
 
 
 def _fuzzy_pairs(a: _Side, b: _Side, config: _Config) -> list[tuple[int, int]]:
     """Word types spelled alike (normalised Indel similarity), digits and short words excluded."""
 
     def candidates(side: _Side) -> tuple[list[int], list[str]]:
-        positions, words = [], []
-        for i, key in enumerate(side.keys):
-            word = key[2:]
-            if key.startswith("w:") and len(word) >= config.fuzzy_min_chars and not any(ch.isdigit() for ch in word):
-                positions.append(i)
-                words.append(word)
-        return positions, words
+        chosen = [
+            (i, key[2:]) for i, key in enumerate(side.keys)
+            if key.startswith("w:") and len(key) >= config.fuzzy_min_chars + 2 and not _DIGIT.search(key)
+        ]
+        return [i for i, _ in chosen], [word for _, word in chosen]
 
     a_positions, a_words = candidates(a)
     b_positions, b_words = candidates(b)
@@ -441,44 +479,80 @@ def _spans(presence: sparse.csr_matrix, order: np.ndarray, width: int) -> sparse
     return total
 
 
-def _similarities(
+def _window_sum(values: np.ndarray, width: int) -> np.ndarray:
+    """Sums of ``width`` consecutive rows."""
+    cumulative = np.concatenate([np.zeros((1,) + values.shape[1:]), np.cumsum(values, axis=0)])
+    return cumulative[width:] - cumulative[:-width]
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """Evidence for every candidate link of one pass, per link shape (p, q).
+
+    ``similarity[(p, q)][i, j]``: weighted share of the types of a-span [i, i+p) and b-span
+    [j, j+q) that find a match in the other span. ``coverage_a[q][i, j]``: share of sentence
+    a_i's weight matched in b-span [j, j+q); ``coverage_b[p][j, i]`` the same for b_j.
+    """
+
+    similarity: dict[tuple[int, int], np.ndarray]
+    coverage_a: dict[int, np.ndarray]
+    coverage_b: dict[int, np.ndarray]
+
+
+def _scores(
     a: _Side, b: _Side, matches: _Matches, a_order: np.ndarray, b_order: np.ndarray, shapes: Sequence[tuple[int, int]]
-) -> dict[tuple[int, int], np.ndarray]:
-    """For every link shape (p, q): similarity of a-span [i, i+p) with b-span [j, j+q)."""
-    widths_a = sorted({p for p, q in shapes if p <= len(a_order)})
-    widths_b = sorted({q for p, q in shapes if q <= len(b_order)})
+) -> _Scores:
+    widths_a = sorted({p for p, _ in shapes} | {1})
+    widths_b = sorted({q for _, q in shapes} | {1})
     spans_a = {p: _spans(a.presence, a_order, p) for p in widths_a}
     spans_b = {q: _spans(b.presence, b_order, q) for q in widths_b}
-    reach_b = {q: (matches.any @ spans_b[q].T) for q in widths_b}  # a types × b spans
-    reach_a = {p: (matches.any.T @ spans_a[p].T) for p in widths_a}  # b types × a spans
+    reach_b = {q: (matches.any @ spans_b[q].T).tocsr() for q in widths_b}  # a types × b spans
+    reach_a = {p: (matches.any.T @ spans_a[p].T).tocsr() for p in widths_a}  # b types × a spans
     for reach in (*reach_a.values(), *reach_b.values()):
         reach.data[:] = 1.0
-    weighted_a = {p: spans_a[p].multiply(a.weights).tocsr() for p in widths_a}
-    weighted_b = {q: spans_b[q].multiply(b.weights).tocsr() for q in widths_b}
-    result = {}
-    for p, q in shapes:
-        if p not in spans_a or q not in spans_b:
-            continue
-        covered_a = (weighted_a[p] @ reach_b[q]).toarray()
-        covered_b = (weighted_b[q] @ reach_a[p]).toarray().T
-        total = np.asarray(weighted_a[p].sum(axis=1)) + np.asarray(weighted_b[q].sum(axis=1)).T
-        with np.errstate(invalid="ignore", divide="ignore"):
-            result[(p, q)] = np.where(total > 0, (covered_a + covered_b) / total, 0.0)
-    return result
+    weighted_a = spans_a[1].multiply(a.weights).tocsr()
+    weighted_b = spans_b[1].multiply(b.weights).tocsr()
+    total_a = np.asarray(weighted_a.sum(axis=1)).ravel()
+    total_b = np.asarray(weighted_b.sum(axis=1)).ravel()
+    covered_a = {q: (weighted_a @ reach_b[q]).toarray() for q in widths_b}  # n × m_q
+    covered_b = {p: (weighted_b @ reach_a[p]).toarray() for p in widths_a}  # m × n_p
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coverage_a = {q: np.where(total_a[:, None] > 0, c / total_a[:, None], np.nan) for q, c in covered_a.items()}
+        coverage_b = {p: np.where(total_b[:, None] > 0, c / total_b[:, None], np.nan) for p, c in covered_b.items()}
+        similarity = {}
+        for p, q in shapes:
+            matched = _window_sum(covered_a[q], p) + _window_sum(covered_b[p], q).T
+            total = _window_sum(total_a, p)[:, None] + _window_sum(total_b, q)[None, :]
+            similarity[(p, q)] = np.where(total > 0, matched / np.where(total > 0, total, 1.0), 0.0)
+    return _Scores(similarity, coverage_a, coverage_b)
+
+
+def _length_ratio(a_lengths: np.ndarray, b_lengths: np.ndarray, scores: _Scores) -> float:
+    """How much longer b's sentences are than a's: measured on the sentence pairs that are each
+    other's best match (deleted or added passages do not skew it); the documents' total length
+    ratio when no pair matches."""
+    single_a = np.nan_to_num(scores.coverage_a[1], nan=0.0)
+    single_b = np.nan_to_num(scores.coverage_b[1], nan=0.0)
+    best_of_a, best_of_b = single_a.argmax(axis=1), single_b.argmax(axis=1)
+    mutual = [(i, j) for i, j in enumerate(best_of_a.tolist()) if best_of_b[j] == i and single_a[i, j] > 0]
+    if mutual:
+        rows, columns = zip(*mutual)
+        a_total, b_total = a_lengths[list(rows)].sum(), b_lengths[list(columns)].sum()
+    else:
+        a_total, b_total = a_lengths.sum(), b_lengths.sum()
+    return float(np.clip(b_total / max(a_total, 1.0), 0.5, 2.0))
 
 
 def _length_costs(
-    a: _Side, b: _Side, a_order: np.ndarray, b_order: np.ndarray, shapes: Sequence[tuple[int, int]]
+    a: _Side, b: _Side, scores: _Scores, shapes: Sequence[tuple[int, int]]
 ) -> dict[tuple[int, int], np.ndarray]:
-    """Gale–Church cost −log P(|δ|) of the character lengths of every pair of spans."""
-    a_lengths, b_lengths = a.lengths[a_order], b.lengths[b_order]
-    ratio = float(np.clip(b_lengths.sum() / max(a_lengths.sum(), 1.0), 0.5, 2.0))
+    """Gale–Church cost −log P(|δ|) of the character lengths of every pair of spans (first pass:
+    documents in order)."""
+    ratio = _length_ratio(a.lengths, b.lengths, scores)
     result = {}
     for p, q in shapes:
-        if p > len(a_order) or q > len(b_order):
-            continue
-        la = np.convolve(a_lengths, np.ones(p), mode="valid")[:, None]
-        lb = np.convolve(b_lengths, np.ones(q), mode="valid")[None, :]
+        la = np.convolve(a.lengths, np.ones(p), mode="valid")[:, None]
+        lb = np.convolve(b.lengths, np.ones(q), mode="valid")[None, :]
         delta = (lb - ratio * la) / np.sqrt(_LENGTH_VARIANCE * (ratio * la + lb) / 2 + 1.0)
         result[(p, q)] = -(np.log(2.0) + log_ndtr(-np.abs(delta)))
     return result
@@ -487,58 +561,95 @@ def _length_costs(
 def _best_path(
     link_costs: Mapping[tuple[int, int], np.ndarray], n: int, m: int, skip_cost: float
 ) -> list[tuple[int, int, int, int]]:
-    """Monotone alignment of n with m sentences of least total cost, as (i, p, j, q) steps."""
-    moves = list(_SKIPS) + [shape for shape in link_costs]
-    costs = [np.full((n, m + 1), skip_cost), np.full((n + 1, m), skip_cost)] + [link_costs[s] for s in link_costs]
+    """Monotone alignment of n with m sentences of least total cost, as (i, p, j, q) steps.
+
+    Row by row: links and a-skips come from earlier rows (vectorised over the row); b-skips
+    chain within a row, solved as a running minimum of cost − position · skip_cost.
+    """
+    shapes = list(link_costs)
     best = np.full((n + 1, m + 1), np.inf)
-    best[0, 0] = 0.0
-    choice = np.zeros((n + 1, m + 1), dtype=np.int8)
-    for diagonal in range(1, n + m + 1):
-        i = np.arange(max(0, diagonal - m), min(n, diagonal) + 1)
-        j = diagonal - i
-        total = np.full(len(i), np.inf)
-        chosen = np.zeros(len(i), dtype=np.int8)
-        for move, ((p, q), cost) in enumerate(zip(moves, costs)):
-            ok = (i >= p) & (j >= q)
-            if not ok.any():
-                continue
-            from_i, from_j = i[ok] - p, j[ok] - q
-            candidate = best[from_i, from_j] + cost[from_i, from_j]
-            better = candidate < total[ok]
-            total[ok] = np.where(better, candidate, total[ok])
-            chosen[ok] = np.where(better, move, chosen[ok])
-        best[i, j] = total
-        choice[i, j] = chosen
+    choice = np.full((n + 1, m + 1), -1, dtype=np.int8)  # index into shapes, or -1 = skip a, -2 = skip b
+    columns = np.arange(m + 1)
+    for i in range(n + 1):
+        candidate = np.full(m + 1, np.inf)
+        chosen = np.full(m + 1, -2, dtype=np.int8)
+        if i == 0:
+            candidate[0] = 0.0
+        else:
+            candidate = best[i - 1] + skip_cost
+            chosen[:] = -1
+            for number, (p, q) in enumerate(shapes):
+                if p <= i and q <= m:
+                    values = best[i - p, : m + 1 - q] + link_costs[(p, q)][i - p]
+                    better = values < candidate[q:]
+                    candidate[q:] = np.where(better, values, candidate[q:])
+                    chosen[q:] = np.where(better, number, chosen[q:])
+        offset = candidate - columns * skip_cost
+        running = np.minimum.accumulate(offset)
+        from_skip = running < offset
+        best[i] = running + columns * skip_cost
+        choice[i] = np.where(from_skip, -2, chosen)
     steps = []
     i, j = n, m
     while i > 0 or j > 0:
-        p, q = moves[choice[i, j]]
+        move = int(choice[i, j])
+        p, q = (1, 0) if move == -1 else (0, 1) if move == -2 else shapes[move]
         steps.append((i - p, p, j - q, q))
         i, j = i - p, j - q
     return steps[::-1]
 
 
-def _evidence_scale(single: np.ndarray) -> tuple[float, float]:
-    """(background, typical) similarity of a document pair.
+@dataclass(frozen=True)
+class _Scale:
+    """The evidence scale of a document pair.
 
-    Background is the mean similarity over all sentence pairs (mostly unrelated ones); typical is
-    the median best match of a sentence. Both depend on how much evidence the language pair
-    offers (a dictionary, cognates), so link costs are measured on this scale.
+    ``background``: median coverage of a sentence by another (mostly unrelated); ``typical``: median
+    coverage of a sentence by its best match. Both depend on how much evidence the language
+    pair offers (a dictionary, cognates, one language). ``excess_a[q]`` is how much more of an
+    a-sentence a span of q b-sentences covers by chance than one sentence does (and
+    ``excess_b[p]`` the same for b), so that merging sentences gains nothing by chance alone.
     """
-    if single.size == 0:
-        return 0.0, 1.0
-    background = float(single.mean())
-    typical = float(np.median(np.concatenate([single.max(axis=1), single.max(axis=0)])))
-    return background, typical
+
+    background: float
+    typical: float
+    excess_a: Mapping[int, float]
+    excess_b: Mapping[int, float]
 
 
-def _normalised(similarity: np.ndarray, scale: tuple[float, float], cap: float) -> np.ndarray:
-    background, typical = scale
-    if typical - background <= 1e-6:
-        return np.zeros_like(similarity)
-    if cap <= 0:
-        return similarity
-    return np.clip((similarity - background) / (typical - background), 0.0, cap)
+def _evidence_scale(scores: _Scores) -> _Scale:
+    def mean(values: np.ndarray) -> float:
+        return float(np.nanmean(values)) if values.size and not np.all(np.isnan(values)) else 0.0
+
+    single_a, single_b = scores.coverage_a[1], scores.coverage_b[1]
+    every = np.concatenate([single_a.ravel(), single_b.ravel()])
+    background = float(np.nanmedian(every)) if not np.all(np.isnan(every)) else 0.0
+    best = [np.nanmax(np.nan_to_num(c, nan=0.0), axis=1) for c in (single_a, single_b) if c.shape[1]]
+    typical = float(np.median(np.concatenate(best))) if best else 1.0
+    excess_a = {q: _chance_gain(c, single_a) for q, c in scores.coverage_a.items()}
+    excess_b = {p: _chance_gain(c, single_b) for p, c in scores.coverage_b.items()}
+    return _Scale(background, typical, excess_a, excess_b)
+
+
+def _chance_gain(wide: np.ndarray, single: np.ndarray) -> float:
+    """How much more of a sentence a wider span covers by chance than one sentence does: the
+    difference of the median coverages (mostly unrelated pairs). Zero for documents too short
+    to tell chance from content."""
+    if min(wide.size, single.size) < _MIN_PAIRS_FOR_CHANCE or np.all(np.isnan(wide)):
+        return 0.0
+    return max(0.0, float(np.nanmedian(wide)) - float(np.nanmedian(single)))
+
+
+def _corrected(coverage: np.ndarray, excess: float) -> np.ndarray:
+    """Coverage less what a wider span gains by chance; 0.5 for a sentence with nothing to match."""
+    return np.where(np.isnan(coverage), 0.5, np.clip(coverage - excess, 0.0, 1.0))
+
+
+def _on_scale(coverage: np.ndarray, scale: _Scale) -> np.ndarray:
+    """Coverage on the pair's evidence scale: 0 at background, 1 at (or above) a typical best match."""
+    spread = scale.typical - scale.background
+    if spread <= 1e-6:
+        return np.zeros_like(coverage)
+    return np.clip((coverage - scale.background) / spread, 0.0, 1.0)
 
 
 def _align_orders(
@@ -548,34 +659,50 @@ def _align_orders(
     a_order: np.ndarray,
     b_order: np.ndarray,
     config: _Config,
-    scale: tuple[float, float] | None,
-) -> tuple[list[_Link], dict[tuple[int, int], np.ndarray], tuple[float, float]]:
+    scale: _Scale | None,
+) -> tuple[list[_Link], _Scores, _Scale]:
     """Links between the sentences a_order and b_order (positions into a and b), in order.
 
     Without a ``scale`` (the first pass) the evidence scale is measured here and the length
     prior applies; with one (passes over leftovers) order and length carry no evidence.
+
+    A link's cost adds, for every sentence in it, how much of that sentence finds no match on
+    the other side of the link; a sentence left unaligned costs ``skip_cost``; a link merging
+    sentences costs ``merge_cost`` per extra sentence.
     """
     shapes = [(p, q) for p, q in LINK_SHAPES if p <= len(a_order) and q <= len(b_order)]
-    similarity = _similarities(a, b, matches, a_order, b_order, shapes)
+    scores = _scores(a, b, matches, a_order, b_order, shapes)
     use_length = scale is None and config.length_weight > 0
     if scale is None:
-        scale = _evidence_scale(similarity.get((1, 1), np.zeros((0, 0))))
-    lengths = _length_costs(a, b, a_order, b_order, shapes) if use_length else {}
-    normalised = {shape: _normalised(values, scale, config.similarity_cap) for shape, values in similarity.items()}
-    link_costs = {}
+        scale = _evidence_scale(scores)
+    lengths = _length_costs(a, b, scores, shapes) if use_length else {}
+    unmatched_a = {q: 1.0 - _corrected(c, scale.excess_a[q]) for q, c in scores.coverage_a.items()}
+    unmatched_b = {p: 1.0 - _corrected(c, scale.excess_b[p]) for p, c in scores.coverage_b.items()}
+    link_costs, unmatched = {}, {}
     for p, q in shapes:
-        cost = config.lexical_weight * (1.0 - normalised[(p, q)]) * (p + q) / 2 + config.merge_cost * (p + q - 2)
+        unmatched[(p, q)] = _window_sum(unmatched_a[q], p) + _window_sum(unmatched_b[p], q).T
+        cost = config.lexical_weight * unmatched[(p, q)] + config.merge_cost * (p + q - 2)
         if (p, q) in lengths:
             cost = cost + config.length_weight * lengths[(p, q)]
         link_costs[(p, q)] = cost
     links = []
-    for i, p, j, q in _best_path(link_costs, len(a_order), len(b_order), config.skip_cost):
+    skip = config.unaligned_cost - (scale.background + scale.typical) / 2
+    for i, p, j, q in _best_path(link_costs, len(a_order), len(b_order), skip):
         a_ids = tuple(int(x) for x in a_order[i : i + p])
         b_ids = tuple(int(x) for x in b_order[j : j + q])
-        score = float(similarity[(p, q)][i, j]) if p and q else 0.0
-        strength = float(normalised[(p, q)][i, j]) if p and q else 0.0
-        links.append(_Link(a_ids, b_ids, score, strength=strength))
-    return links, similarity, scale
+        if p and q:
+            strength = _strength(scores, scale, i, p, j, q)
+            links.append(_Link(a_ids, b_ids, float(scores.similarity[(p, q)][i, j]), strength=strength))
+        else:
+            links.append(_Link(a_ids, b_ids, 0.0))
+    return links, scores, scale
+
+
+def _strength(scores: _Scores, scale: _Scale, i: int, p: int, j: int, q: int) -> float:
+    """Mean coverage of the sentences of a link on the evidence scale (1 = a typical best match)."""
+    covered_a = _on_scale(_corrected(scores.coverage_a[q][i : i + p, j], scale.excess_a[q]), scale)
+    covered_b = _on_scale(_corrected(scores.coverage_b[p][j : j + q, i], scale.excess_b[p]), scale)
+    return float(np.mean(np.concatenate([covered_a, covered_b])))
 
 
 def _is_run(ids: tuple[int, ...]) -> bool:
@@ -592,12 +719,10 @@ def _crosses(link: _Link, others: Iterable[_Link]) -> bool:
     return False
 
 
-def _align(a: _Side, b: _Side, config: _Config, matches: _Matches) -> tuple[list[_Link], np.ndarray, tuple]:
+def _align(a: _Side, b: _Side, config: _Config, matches: _Matches) -> tuple[list[_Link], _Scores, _Scale]:
     """First pass in document order, then passes over the leftovers for moved content."""
-    links, similarity, scale = _align_orders(
-        a, b, matches, np.arange(a.size), np.arange(b.size), config, scale=None
-    )
-    in_order = _uncross_swaps([link for link in links if link.a_ids and link.b_ids], similarity, scale, config)
+    links, scores, scale = _align_orders(a, b, matches, np.arange(a.size), np.arange(b.size), config, scale=None)
+    in_order = _uncross_swaps([link for link in links if link.a_ids and link.b_ids], scores, scale, config)
     pairs = list(in_order)
     for _ in range(2):
         free_a = np.array(sorted(set(range(a.size)) - {i for link in pairs for i in link.a_ids}), dtype=int)
@@ -614,33 +739,42 @@ def _align(a: _Side, b: _Side, config: _Config, matches: _Matches) -> tuple[list
         if not found:
             break
         pairs += found
-    single = similarity.get((1, 1), np.zeros((a.size, b.size)))
+    nearest_a, nearest_b = _nearest(scores, scale, a.size, b.size)
     unaligned_a = sorted(set(range(a.size)) - {i for link in pairs for i in link.a_ids})
     unaligned_b = sorted(set(range(b.size)) - {j for link in pairs for j in link.b_ids})
     result = list(pairs)
-    nearest_a = _normalised(single, scale, 1.0).max(axis=1) if single.size else np.zeros(a.size)
-    nearest_b = _normalised(single, scale, 1.0).max(axis=0) if single.size else np.zeros(b.size)
-    result += [_Link((i,), (), 1.0 - float(nearest_a[i])) for i in unaligned_a]
-    result += [_Link((), (j,), 1.0 - float(nearest_b[j])) for j in unaligned_b]
-    return _in_reading_order(result, pairs), single, scale
+    result += [_Link((i,), (), 1.0 - float(nearest_a[i, 1])) for i in unaligned_a]
+    result += [_Link((), (j,), 1.0 - float(nearest_b[j, 1])) for j in unaligned_b]
+    return _in_reading_order(result, pairs), scores, scale
 
 
-def _uncross_swaps(
-    pairs: list[_Link], similarity: Mapping[tuple[int, int], np.ndarray], scale: tuple[float, float], config: _Config
-) -> list[_Link]:
+def _nearest(scores: _Scores, scale: _Scale, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per sentence: (position of the best single match on the other side, its normalised coverage)."""
+    result = []
+    for coverage, size, other in ((scores.coverage_a.get(1), n, m), (scores.coverage_b.get(1), m, n)):
+        if coverage is None or other == 0 or size == 0:
+            result.append(np.column_stack([np.full(size, -1.0), np.zeros(size)]))
+            continue
+        values = _on_scale(np.nan_to_num(coverage, nan=0.0), scale)
+        result.append(np.column_stack([values.argmax(axis=1), values.max(axis=1)]))
+    return result[0], result[1]
+
+
+def _uncross_swaps(pairs: list[_Link], scores: _Scores, scale: _Scale, config: _Config) -> list[_Link]:
     """Replace a 2–2 link by two crossed 1–1 links when the swapped pairing explains it better."""
-    single = similarity.get((1, 1))
+    single_a, single_b = scores.coverage_a.get(1), scores.coverage_b.get(1)
     result = []
     for link in pairs:
-        if len(link.a_ids) == 2 and len(link.b_ids) == 2 and single is not None:
-            (i, k), (j, l) = link.a_ids, link.b_ids
-            crossed = _normalised(single[[i, k], [l, j]], scale, config.similarity_cap)
-            crossed_cost = float(np.sum(1.0 - crossed))
-            merged_cost = 2 * (1.0 - link.strength) + 2 * config.merge_cost
+        if len(link.a_ids) == 2 and len(link.b_ids) == 2 and single_a is not None:
+            (first_a, second_a), (first_b, second_b) = link.a_ids, link.b_ids
+            crossed = [(first_a, second_b), (second_a, first_b)]
+            strengths = [_strength(scores, scale, i, 1, j, 1) for i, j in crossed]
+            crossed_cost = sum(2 * (1.0 - strength) for strength in strengths)
+            merged_cost = 4 * (1.0 - link.strength) + 2 * config.merge_cost
             if crossed_cost < merged_cost:
                 result += [
-                    _Link((i,), (l,), float(single[i, l]), True, float(crossed[0])),
-                    _Link((k,), (j,), float(single[k, j]), True, float(crossed[1])),
+                    _Link((i,), (j,), float(scores.similarity[(1, 1)][i, j]), True, strength)
+                    for (i, j), strength in zip(crossed, strengths)
                 ]
                 continue
         result.append(link)
@@ -679,13 +813,12 @@ def _config(
         lexical_weight=float(values["lexical_weight"]),
         length_weight=float(values[f"length_weight_{mode}"]),
         merge_cost=float(values["merge_cost"]),
-        skip_cost=float(values[f"skip_cost_{mode}"]),
+        unaligned_cost=float(values[f"unaligned_cost_{mode}"]),
         move_min_similarity=float(values[f"move_min_similarity_{mode}"]),
         fuzzy_min_similarity=float(values[f"fuzzy_min_similarity_{mode}"]),
         fuzzy_min_chars=int(values["fuzzy_min_chars"]),
         anchor_weight=float(values["anchor_weight"]),
         evidence_max_items=int(values["evidence_max_items"]),
-        similarity_cap=float(values.get("similarity_cap", 1.0)),
     )
 
 
@@ -706,43 +839,42 @@ def _method(config: _Config, dictionary: BilingualDictionary | None, moved: bool
 
 
 def _evidence(
-    link: _Link, a: _Side, b: _Side, matches: _Matches, config: _Config, dictionary, single: np.ndarray
+    link: _Link,
+    a: _Side,
+    b: _Side,
+    matches: _Matches,
+    config: _Config,
+    dictionary: BilingualDictionary | None,
+    nearest: tuple[np.ndarray, np.ndarray],
 ) -> dict:
     evidence: dict = {"sources": _sources(config, dictionary, link.moved)}
     if dictionary is not None and config.crosslingual:
         evidence["dictionary_name"] = dictionary.name
     if not (link.a_ids and link.b_ids):
-        if link.a_ids:
-            row = single[link.a_ids[0]] if single.size else np.zeros(0)
-        else:
-            row = single[:, link.b_ids[0]] if single.size else np.zeros(0)
+        position, strength = nearest[0][link.a_ids[0]] if link.a_ids else nearest[1][link.b_ids[0]]
         evidence["unaligned"] = True
-        evidence["nearest"] = int(row.argmax()) if row.size else None
-        evidence["nearest_similarity"] = round(float(row.max()), 4) if row.size else 0.0
+        evidence["nearest"] = int(position) if position >= 0 else None
+        evidence["nearest_strength"] = round(float(strength), 4)
         return evidence
-    a_types = np.unique(a.presence[list(link.a_ids)].indices)
-    b_types = np.unique(b.presence[list(link.b_ids)].indices)
-    limit = config.evidence_max_items
-
-    def matched(matrix: sparse.csr_matrix) -> list[tuple[float, str, str, str, str]]:
-        sub = matrix[a_types][:, b_types].tocoo()
-        found = []
-        for r, c in zip(sub.row.tolist(), sub.col.tolist()):
-            i, j = a_types[r], b_types[c]
-            found.append((-(a.weights[i] + b.weights[j]), a.keys[i], b.keys[j], a.surfaces[i], b.surfaces[j]))
-        return sorted(found)
-
-    exact = matched(matches.exact)
-    evidence["anchors"] = [a_key[2:] for _, a_key, _, _, _ in exact if a_key.startswith("a:")][:limit]
-    words = [(a_surface, b_surface) for _, a_key, _, a_surface, b_surface in exact if a_key.startswith("w:")]
-    fuzzy = [[a_surface, b_surface] for _, _, _, a_surface, b_surface in matched(matches.fuzzy)]
+    a_types = {t for i in link.a_ids for t in a.sentence_types[i]}
+    b_types = {t for j in link.b_ids for t in b.sentence_types[j]}
+    found: dict[str, list[tuple[float, str, str, str]]] = defaultdict(list)
+    for i in a_types:
+        for j, kind in matches.how.get(i, ()):
+            if j in b_types:
+                kind = "anchor" if a.keys[i].startswith("a:") else kind
+                found[kind].append((-(a.weights[i] + b.weights[j]), a.keys[i], a.surfaces[i], b.surfaces[j]))
+    ranked = {kind: sorted(items)[: config.evidence_max_items] for kind, items in found.items()}
+    evidence["anchors"] = [a_key[2:] for _, a_key, _, _ in ranked.get("anchor", [])]
+    words = [[x, y] for _, _, x, y in ranked.get("exact", [])]
+    fuzzy = [[x, y] for _, _, x, y in ranked.get("fuzzy", [])]
     if config.crosslingual:
-        evidence["cognates"] = ([[x, y] for x, y in words] + fuzzy)[:limit]
+        evidence["cognates"] = (words + fuzzy)[: config.evidence_max_items]
         if dictionary is not None:
-            evidence["dictionary"] = [[x, y] for _, _, _, x, y in matched(matches.dictionary)][:limit]
+            evidence["dictionary"] = [[x, y] for _, _, x, y in ranked.get("dictionary", [])]
     else:
-        evidence["lemmas"] = [x for x, _ in words][:limit]
-        evidence["fuzzy"] = fuzzy[:limit]
+        evidence["lemmas"] = [x for x, _ in words]
+        evidence["fuzzy"] = fuzzy
     evidence["moved"] = link.moved
     return evidence
 
@@ -751,20 +883,25 @@ def _alignment_frame(a: _Side, b: _Side, config: _Config, dictionary: BilingualD
     if a.size == 0 and b.size == 0:
         return _empty_alignment()
     matches = _matches(a, b, config, dictionary)
-    links, single, scale = _align(a, b, config, matches)
-    records = []
-    for number, link in enumerate(links):
-        records.append(
-            {
-                "link_id": number,
-                "a_ids": list(link.a_ids),
-                "b_ids": list(link.b_ids),
-                "score": round(min(max(link.score, 0.0), 1.0), 4),
-                "method": _method(config, dictionary, link.moved),
-                "evidence": _evidence(link, a, b, matches, config, dictionary, single),
-            }
-        )
-    return pd.DataFrame(records, columns=list(ALIGNMENT_COLUMNS)).astype({"link_id": "int64", "score": "float64"})
+    if a.size == 0 or b.size == 0:
+        links = [_Link((i,), (), 1.0) for i in range(a.size)] + [_Link((), (j,), 1.0) for j in range(b.size)]
+        nearest = (np.column_stack([np.full(a.size, -1.0), np.zeros(a.size)]),
+                   np.column_stack([np.full(b.size, -1.0), np.zeros(b.size)]))
+    else:
+        links, scores, scale = _align(a, b, config, matches)
+        nearest = _nearest(scores, scale, a.size, b.size)
+    return pd.DataFrame(
+        {
+            "link_id": np.arange(len(links), dtype=np.int64),
+            "a_ids": pd.Series([list(link.a_ids) for link in links], dtype=object),
+            "b_ids": pd.Series([list(link.b_ids) for link in links], dtype=object),
+            "score": np.array([round(min(max(link.score, 0.0), 1.0), 4) for link in links], dtype=np.float64),
+            "method": pd.Series([_method(config, dictionary, link.moved) for link in links], dtype="str"),
+            "evidence": pd.Series(
+                [_evidence(link, a, b, matches, config, dictionary, nearest) for link in links], dtype=object
+            ),
+        }
+    )
 
 
 def _empty_alignment() -> pd.DataFrame:

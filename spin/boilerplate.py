@@ -46,7 +46,7 @@ SCOPES = ("line", "block", "tail")
 BOILERPLATE_COLUMNS = ("article_id", "start", "end", "text", "reason")
 
 _LEADING_MARKERS = re.compile(
-    r"^(?:[\s#>•·▪►‣◦→⇒➜➤✓✔☞|\-–—]+|\*(?=\s)|\d{1,3}[.)](?=\s)"
+    r"^(?:[\s>•·▪►‣◦→⇒➜➤✓✔☞|\-–—]+|#{1,6}(?=\s)|\*(?=\s)|\d{1,3}[.)](?=\s)"
     r"|[\U0001F000-\U0001FAFF\u2190-\u21FF\u2600-\u27BF\uFE0F])+"
 )
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(.+?)\1")
@@ -125,8 +125,8 @@ def clean_text(raw_text: str, title: str | None = None) -> CleanedText:
     settings = _settings()
     lines = _lines(raw_text, settings["max_line_chars"])
     reasons: list[str | None] = [None] * len(lines)
-    _mark_repeated_titles(lines, reasons, title, settings["title_max_words"])
     _mark_patterns(lines, reasons, settings)
+    _mark_repeated_titles(lines, reasons, title, settings["title_max_words"])
     _mark_tail(lines, reasons, settings["stray_line_max_words"])
     removed = tuple(
         RemovedSpan(line.start, line.end, line.text, reason)
@@ -195,12 +195,12 @@ def _word_count(text: str) -> int:
 
 
 def _mark_repeated_titles(lines: list[_Line], reasons: list[str | None], title: str | None, max_words: int) -> None:
-    """Every occurrence of the title (or of the first line) after its first one."""
-    first = next((line.text for line in lines if line.text), "")
+    """Every occurrence of the title (or of the first article line) after its first one."""
+    first = next((line.text for line, reason in zip(lines, reasons) if line.text and reason is None), "")
     keys = {_title_key(candidate) for candidate in (title or "", first) if 0 < _word_count(candidate) <= max_words}
     seen: set[str] = set()
     for index, line in enumerate(lines):
-        if not line.text or _word_count(line.text) > max_words:
+        if not line.text or reasons[index] is not None or _word_count(line.text) > max_words:
             continue
         key = _title_key(line.text)
         if key in keys:

@@ -223,7 +223,8 @@ def _specificity(entry: _Entry) -> tuple[int, int, int]:
 
 
 def _match_lexicon(tokens: Sequence[_Token], lexicon: _Lexicon) -> list[_Match]:
-    """Left to right, the most specific entry at each word; weight-0 entries block what they cover."""
+    """Left to right, the most specific entry at each word; weight-0 entries (exceptions) are
+    returned too, so that they block what they cover."""
     matches: list[_Match] = []
     i = 0
     while i < len(tokens):
@@ -237,8 +238,7 @@ def _match_lexicon(tokens: Sequence[_Token], lexicon: _Lexicon) -> list[_Match]:
         if best is None:
             i += 1
             continue
-        if best.weight > 0:
-            matches.append(_Match(i, i + len(best.words) - 1, best))
+        matches.append(_Match(i, i + len(best.words) - 1, best))
         i += len(best.words)
     return matches
 
@@ -416,7 +416,7 @@ def _score_sentence(text, span, language, lexicon, speech, negations, certainty,
         return SentenceScore(math.nan, False, ())
     s, e = span
     matches = _match_lexicon(tokens, lexicon)
-    reported = any(m.entry.kind == _REPORTED for m in matches)
+    reported = any(m.entry.kind == _REPORTED and m.entry.weight > 0 for m in matches)
     attributions = [(a, b) for a, b in speech.attributions if s <= a < e]
     in_quotes = sum(max(0, min(b, e) - max(a, s)) for a, b in speech.quotes)
     attributed = bool(attributions) or reported or in_quotes * 2 >= (e - s)
@@ -457,7 +457,7 @@ def _lexical_cues(text, tokens, matches, negations, settings) -> list[EditorialC
     previous: tuple[_Match, EditorialCue] | None = None
     for match in matches:
         kind = match.entry.kind
-        if kind == _REPORTED:
+        if kind == _REPORTED or match.entry.weight == 0:
             continue
         start, end = tokens[match.first].start, tokens[match.last].end
         weight, negated = match.entry.weight, False
@@ -478,7 +478,7 @@ def _lexical_cues(text, tokens, matches, negations, settings) -> list[EditorialC
 def _certainty_cues(certainty, lexical, s, e, tokens, matches, settings) -> list[EditorialCue]:
     """Hedges and boosters found by spin.claims that no editorial entry (or reported-speech marker) covers."""
     taken = [(c.start, c.end) for c in lexical]
-    taken += [(tokens[m.first].start, tokens[m.last].end) for m in matches if m.entry.kind == _REPORTED]
+    taken += [(tokens[m.first].start, tokens[m.last].end) for m in matches if m.entry.kind == _REPORTED or m.entry.weight == 0]
     weights = {"hedge": ("hedge", settings["certainty_hedge_weight"]), "booster": ("intensifier", settings["certainty_booster_weight"])}
     found = []
     for cue in certainty:
@@ -652,3 +652,311 @@ def editorial_summary(editorial: pd.DataFrame, sentences: pd.DataFrame, settings
         rates = [100.0 * counts[k] / total_words if total_words else math.nan for k in CUE_KINDS]
         rows.append((article_id, score, headline, share, *rates))
     return pd.DataFrame(rows, columns=columns)
+
+
+# --------------------------------------------------------------------------- trainable model
+
+_FEATURE_NAMES = (
+    *(f"{kind}" for kind in CUE_KINDS),
+    *(f"{kind}_attributed" for kind in CUE_KINDS),
+    "score", "attributed", "log_words", "digits_per_word", "capitalised_per_word", "mean_word_length",
+    *(f"language_{code}" for code in SUPPORTED_LANGUAGES),
+)
+_DIGIT = re.compile(r"\d")
+_POSITIVE_LABELS = frozenset({"subj", "biased", "1", "true", "yes"})
+
+
+def _sentences_and_languages(X, default_language: str) -> tuple[list[str], list[str]]:
+    """Sentences and their languages from a list of strings or a DataFrame (sentence[, language])."""
+    if isinstance(X, pd.DataFrame):
+        if "sentence" not in X.columns:
+            raise InputError("X", "a DataFrame needs a 'sentence' column (and optionally 'language')")
+        sentences = ["" if pd.isna(s) else str(s) for s in X["sentence"]]
+        if "language" in X.columns:
+            languages = [default_language if pd.isna(l) or not str(l).strip() else str(l) for l in X["language"]]
+        else:
+            languages = [default_language] * len(sentences)
+    elif isinstance(X, pd.Series):
+        sentences = ["" if pd.isna(s) else str(s) for s in X]
+        languages = [default_language] * len(sentences)
+    else:
+        sentences = ["" if s is None else str(s) for s in X]
+        languages = [default_language] * len(sentences)
+    return sentences, [check_language(l) for l in languages]
+
+
+def cue_features(sentences: Sequence[str], languages: Sequence[str], settings: Mapping | None = None) -> np.ndarray:
+    """One row of :data:`_FEATURE_NAMES` per sentence: cue weights per kind (writer's voice,
+    then reported speech), the score, length and a few signs of factual reporting."""
+    config = _settings(settings)
+    rows = np.zeros((len(sentences), len(_FEATURE_NAMES)))
+    kind_index = {kind: i for i, kind in enumerate(CUE_KINDS)}
+    base = 2 * len(CUE_KINDS)
+    for i, (sentence, language) in enumerate(zip(sentences, languages)):
+        result = score_text(sentence, [(0, len(sentence))], language, config)[0]
+        for cue in result.cues:
+            rows[i, kind_index[cue.kind] + (len(CUE_KINDS) if cue.attributed else 0)] += cue.weight
+        words = [w for _, _, w in tokenize(sentence)]
+        n = max(len(words), 1)
+        rows[i, base] = 0.0 if math.isnan(result.score) else result.score
+        rows[i, base + 1] = float(result.attributed)
+        rows[i, base + 2] = math.log1p(len(words))
+        rows[i, base + 3] = len(_DIGIT.findall(sentence)) / n
+        rows[i, base + 4] = sum(w[:1].isupper() for w in words[1:]) / n
+        rows[i, base + 5] = sum(len(w) for w in words) / n
+        rows[i, base + 6 + SUPPORTED_LANGUAGES.index(language)] = 1.0
+    return rows
+
+
+class EditorialFeatures(TransformerMixin, BaseEstimator):
+    """Scikit-learn transformer: the editorial cues of each sentence as numeric features.
+
+    Parameters
+    ----------
+    language : str, default="en"
+        Language of sentences given as a list (a DataFrame may carry a ``language`` column).
+
+    Examples
+    --------
+    >>> EditorialFeatures().fit_transform(["A shameful, absurd plan."]).shape
+    (1, 29)
+    """
+
+    def __init__(self, language: str = "en"):
+        self.language = language
+
+    def fit(self, X, y=None):
+        """Nothing to learn; records the number of features."""
+        self.n_features_out_ = len(_FEATURE_NAMES)
+        return self
+
+    def transform(self, X):
+        """Cue features of each sentence, one row per sentence."""
+        check_is_fitted(self, "n_features_out_")
+        sentences, languages = _sentences_and_languages(X, self.language)
+        return cue_features(sentences, languages)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the feature columns."""
+        return np.asarray(_FEATURE_NAMES, dtype=object)
+
+
+class EditorialClassifier(ClassifierMixin, BaseEstimator):
+    """Editorialising (subjective) versus neutral reporting, learned from labelled sentences.
+
+    Features are the editorial cues of :class:`EditorialFeatures` (standardised) and,
+    with ``text_features``, TF-IDF character n-grams; a class-balanced logistic regression
+    combines them. Labels may be ``SUBJ``/``OBJ``, ``1``/``0`` or booleans.
+
+    Parameters
+    ----------
+    language : str, default="en"
+        Language of sentences given as a list (a DataFrame may carry a ``language`` column).
+    C : float, default=1.0
+        Inverse regularisation strength of the logistic regression.
+    text_features : bool, default=True
+        Add TF-IDF character 2-5-grams to the cue features.
+    max_features : int, default=30000
+        Most character n-grams kept.
+    threshold : float, default=0.5
+        Probability of the editorialising class from which :meth:`predict` says so.
+
+    Examples
+    --------
+    >>> model = EditorialClassifier(text_features=False).fit(
+    ...     ["What a shameful, absurd plan!", "The council met on Tuesday."] * 5, ["SUBJ", "OBJ"] * 5)
+    >>> model.predict(["An utterly shameful decision!"]).tolist()
+    ['SUBJ']
+    """
+
+    def __init__(self, language: str = "en", C: float = 1.0, text_features: bool = True,
+                 max_features: int = 30000, threshold: float = 0.5):
+        self.language = language
+        self.C = C
+        self.text_features = text_features
+        self.max_features = max_features
+        self.threshold = threshold
+
+    def _design(self, sentences, languages, fit: bool):
+        from scipy import sparse
+
+        cues = cue_features(sentences, languages)
+        blocks = [sparse.csr_matrix(self.scaler_.fit_transform(cues) if fit else self.scaler_.transform(cues))]
+        if self.text_features:
+            lowered = [s.lower() for s in sentences]
+            blocks.append(self.vectorizer_.fit_transform(lowered) if fit else self.vectorizer_.transform(lowered))
+        return sparse.hstack(blocks).tocsr()
+
+    def fit(self, X, y):
+        """Learn from sentences ``X`` (list or DataFrame) and their labels ``y``."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
+        sentences, languages = _sentences_and_languages(X, self.language)
+        labels = np.asarray(y)
+        if len(labels) != len(sentences):
+            raise InputError("y", f"{len(labels)} labels for {len(sentences)} sentences")
+        self.classes_ = np.unique(labels)
+        if len(self.classes_) != 2:
+            raise InputError("y", f"needs exactly two labels, found {len(self.classes_)}: {list(self.classes_)[:5]}")
+        positive = [i for i, c in enumerate(self.classes_) if str(c).strip().lower() in _POSITIVE_LABELS]
+        self.positive_index_ = positive[0] if len(positive) == 1 else 1
+        target = (labels == self.classes_[self.positive_index_]).astype(int)
+        self.scaler_ = StandardScaler()
+        self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                           min_df=2, max_features=self.max_features) if self.text_features else None
+        self.model_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+        self.model_.fit(self._design(sentences, languages, fit=True), target)
+        self.n_features_in_ = 1
+        return self
+
+    def decision_probability(self, X) -> np.ndarray:
+        """Probability that each sentence is editorialising."""
+        check_is_fitted(self, "model_")
+        sentences, languages = _sentences_and_languages(X, self.language)
+        if not sentences:
+            return np.zeros(0)
+        return self.model_.predict_proba(self._design(sentences, languages, fit=False))[:, 1]
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``."""
+        p = self.decision_probability(X)
+        return np.column_stack([1 - p, p] if self.positive_index_ == 1 else [p, 1 - p])
+
+    def predict(self, X) -> np.ndarray:
+        """The editorialising label where its probability reaches ``threshold``, else the other."""
+        p = self.decision_probability(X)
+        other = 1 - self.positive_index_
+        return np.where(p >= self.threshold, self.classes_[self.positive_index_], self.classes_[other])
+
+    def save(self, path) -> Path:
+        """Write the fitted model with skops (no pickle); returns the path."""
+        import skops.io as sio
+
+        check_is_fitted(self, "model_")
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sio.dump(self, path)
+        return path
+
+    @classmethod
+    def load(cls, path) -> "EditorialClassifier":
+        """Read a model written by :meth:`save`; see :func:`load_classifier`."""
+        return load_classifier(path)
+
+
+# Every type a saved EditorialClassifier holds; loading refuses anything else.
+TRUSTED_TYPES = (
+    "spin.editorial.EditorialClassifier",
+    "sklearn.preprocessing._data.StandardScaler",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.str_",
+    "numpy.dtype",
+    "builtins.type",
+)
+
+
+def load_classifier(path) -> EditorialClassifier:
+    """A saved :class:`EditorialClassifier`, checked to hold only :data:`TRUSTED_TYPES`."""
+    import skops.io as sio
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), "no such model file")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # skops raises several kinds on a file that is not a skops archive
+        raise InputError(str(path), f"not a spin editorial model ({exc})") from None
+    unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if unexpected:
+        raise InputError(str(path), f"refusing to load a model holding unexpected types: {', '.join(unexpected)}")
+    model = sio.load(path, trusted=list(TRUSTED_TYPES))
+    if not isinstance(model, EditorialClassifier):
+        raise InputError(str(path), f"holds a {type(model).__name__}, not an EditorialClassifier")
+    return model
+
+
+# --------------------------------------------------------------------------- training from a file
+
+_LABELS = {"subj": 1, "1": 1, "obj": 0, "0": 0}
+
+
+def read_labelled_tsv(path) -> pd.DataFrame:
+    """A TSV of labelled sentences (columns sentence, label, optional language) as a DataFrame
+    with ``sentence``, ``label`` (1 = editorialising) and ``language``; :class:`InputError` on
+    anything unusable, naming the line."""
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise InputError(name, "no such file")
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(name, f"cannot read as UTF-8 text ({exc})") from None
+    lines = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+    if not lines:
+        raise InputError(name, "is empty; expected a header line with the columns sentence and label")
+    header = [field.strip().lower() for field in lines[0][1].split("\t")]
+    missing = [column for column in ("sentence", "label") if column not in header]
+    if missing:
+        raise InputError(name, f"needs the tab-separated columns sentence and label (optional: language); "
+                               f"the header has {', '.join(header) or 'nothing'}")
+    column = {key: header.index(key) for key in ("sentence", "label", "language") if key in header}
+    rows = []
+    for number, line in lines[1:]:
+        fields = line.split("\t")
+        if len(fields) <= max(column["sentence"], column["label"]):
+            raise InputError(name, f"line {number}: expected {len(header)} tab-separated fields, found {len(fields)}")
+        sentence = _unquote(fields[column["sentence"]].strip())
+        label = fields[column["label"]].strip().lower()
+        if not sentence:
+            raise InputError(name, f"line {number}: empty sentence")
+        if label not in _LABELS:
+            raise InputError(name, f"line {number}: label must be SUBJ or OBJ (or 1 or 0), not {fields[column['label']].strip()!r}")
+        language = fields[column["language"]].strip().lower() if "language" in column and column["language"] < len(fields) else ""
+        language = language or "en"
+        if language not in SUPPORTED_LANGUAGES:
+            raise InputError(name, f"line {number}: language {language!r} is not supported (en, de, fr)")
+        rows.append((sentence, _LABELS[label], language))
+    frame = pd.DataFrame(rows, columns=["sentence", "label", "language"])
+    if frame.empty:
+        raise InputError(name, "has a header but no sentences")
+    if frame["label"].nunique() < 2:
+        raise InputError(name, "needs sentences of both labels (SUBJ and OBJ) to learn from")
+    return frame
+
+
+def _unquote(field: str) -> str:
+    """A field written with CSV quoting ("He said ""no"".") back to its text."""
+    if len(field) >= 2 and field[0] == field[-1] == '"' and '""' in field:
+        return field[1:-1].replace('""', '"')
+    return field
+
+
+def train_from_tsv(path, out_path, **params) -> dict:
+    """Fit an :class:`EditorialClassifier` on a labelled TSV, save it with skops to ``out_path``
+    and return statistics (rows, labels, languages, 5-fold cross-validated macro-F1)."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    data = read_labelled_tsv(path)
+    X, y = data[["sentence", "language"]], data["label"].to_numpy()
+    model = EditorialClassifier(**params)
+    smallest = int(np.bincount(y).min())
+    cv_f1 = None
+    if smallest >= 5:
+        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+        cv_f1 = float(cross_val_score(model, X, y, cv=folds, scoring="f1_macro").mean())
+    model.fit(X, y)
+    saved = model.save(out_path)
+    return {
+        "rows": int(len(data)),
+        "subjective": int(y.sum()),
+        "objective": int(len(y) - y.sum()),
+        "languages": {k: int(v) for k, v in data["language"].value_counts().items()},
+        "cv_macro_f1": None if cv_f1 is None else round(cv_f1, 4),
+        "model": str(saved),
+    }

@@ -23,7 +23,8 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, fields
-from typing import Callable, Mapping
+from functools import lru_cache
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -36,11 +37,13 @@ from spin.errors import InputError
 from spin.settings import default_settings
 
 FAMILY_COLUMNS = ("article_id", "family_id", "family_size", "language", "evidence")
-FINGERPRINT_COLUMNS = ("article_id", "language", "words", "shingles", "signature", "anchors", "anchor_hashes")
+FINGERPRINT_COLUMNS = ("article_id", "language", "words", "shingles", "signature", "anchors", "anchor_hashes",
+                       "anchor_deciles")
+DECILES = 10
 PAIR_COLUMNS = ("a", "b", "via")
-EDGE_COLUMNS = ("a", "b", "via", "jaccard", "containment", "shared_anchors", "anchor_overlap", "cross_lingual")
-SUPPORTED = ("en", "de", "fr")
-_EMPTY_SLOT = np.uint32(0xFFFFFFFF)
+EDGE_COLUMNS = ("a", "b", "via", "jaccard", "containment", "shared_anchors", "anchor_overlap", "anchor_coverage",
+                "cross_lingual")
+SUPPORTED = language.SUPPORTED
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,11 @@ class FamilySettings:
     min_anchor_overlap: float
     min_anchor_overlap_crosslingual: float
     min_jaccard_with_anchors: float
+    min_anchor_coverage: float
     language_prefix_chars: int
+    language_sample_words: int
+    fast_language_min_share: float
+    fast_language_margin: float
     evidence_anchors: int
 
     @classmethod
@@ -69,10 +76,15 @@ class FamilySettings:
         return cls(**{f.name: section[f.name] for f in fields(cls)})
 
 
-# --------------------------------------------------------------------------- hashing
+# --------------------------------------------------------------------------- tokens
 
 _M64 = np.uint64
 _TOKEN_BASE = _M64(0x100000001B3)
+_NAME_SALT = _M64(0x6E616D6500000001)
+_NUMBER_SALT = _M64(0x6E756D6200000002)
+_EMPTY_SLOT = np.uint32(0xFFFFFFFF)
+WORD, NAME, NUMBER = 0, 1, 2
+_ANCHOR_SEPARATOR = "\x1f"
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -84,26 +96,46 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> _M64(31))
 
 
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin`` for a sorted, distinct ``sorted_set``, without sorting ``values``."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), dtype=bool)
+    slots = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[slots] == values
+
+
 def _rotate(x: np.ndarray, bits: int) -> np.ndarray:
     return (x << _M64(bits)) | (x >> _M64(64 - bits))
 
 
-def _byte_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _byte_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     lower = np.arange(256, dtype=np.uint8)
     lower[ord("A"): ord("Z") + 1] += 32
     word = np.zeros(256, dtype=bool)
     for start, end in (("0", "9"), ("a", "z"), ("A", "Z")):
         word[ord(start): ord(end) + 1] = True
     word[0x80:] = True  # bytes of non-ASCII characters: letters, except the punctuation fixed below
+    digit = np.zeros(256, dtype=bool)
+    digit[ord("0"): ord("9") + 1] = True
     with np.errstate(over="ignore"):
         powers = np.cumprod(np.full(256, _TOKEN_BASE, dtype=np.uint64)) // _TOKEN_BASE
     powers[0] = 1
-    return lower, word, powers
+    return lower, word, digit, powers
 
 
-_LOWER, _WORD_BYTE, _POWERS = _byte_tables()
-# Second bytes of U+00A0 no-break space, « and »; third bytes after E2 80 of dashes, quotes, …
-_C2_PUNCTUATION = np.array([0xA0, 0xAB, 0xBB], dtype=np.uint8)
+_LOWER, _WORD_BYTE, _DIGIT_BYTE, _POWERS = _byte_tables()
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The word tokens of a batch of texts, found and hashed over their UTF-8 bytes."""
+
+    hashes: np.ndarray  # uint64 per token, of the case-folded token
+    per_text: np.ndarray  # int64, tokens in each text
+    starts: np.ndarray  # int64 byte offset of each token in ``data``
+    ends: np.ndarray  # int64 byte offset just after each token
+    kinds: np.ndarray  # uint8: WORD, NAME (capitalised) or NUMBER (starts with a digit)
+    data: np.ndarray  # uint8, the texts' bytes as given, one after the other
 
 
 def _utf8_buffer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -115,58 +147,66 @@ def _utf8_buffer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return data[offsets[0]: offsets[-1]], offsets - offsets[0]
 
 
-def token_hashes(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Case-folded word tokens of each text, hashed to uint64; returns (hashes, tokens per text).
+def _between_digits(data: np.ndarray, lead: np.ndarray, width: int) -> np.ndarray:
+    """Positions in ``lead`` of separators of ``width`` bytes with a digit on both sides."""
+    lead = lead[(lead > 0) & (lead + width < len(data))]
+    return lead[_DIGIT_BYTE[data[lead - 1]] & _DIGIT_BYTE[data[lead + width]]]
 
-    Vectorised over the UTF-8 bytes: a token is a run of letters and digits (any non-ASCII
-    character except common punctuation counts as a letter); A–Z and À–Þ are lower-cased.
-    Hashes are the same in every process (no dependence on Python's salted ``hash``).
+
+def _thousands_spaces(data: np.ndarray) -> np.ndarray:
+    """Spaces that separate thousands ("46 855"): a digit before, exactly three digits after."""
+    spaces = np.flatnonzero(_DIGIT_BYTE[data[:-1]] & (data[1:] == ord(" "))) + 1
+    spaces = spaces[spaces + 4 < len(data)]
+    if not len(spaces):
+        return spaces
+    digits = _DIGIT_BYTE[data[spaces + 1]] & _DIGIT_BYTE[data[spaces + 2]]
+    digits &= _DIGIT_BYTE[data[spaces + 3]] & ~_DIGIT_BYTE[data[spaces + 4]]
+    after = np.minimum(spaces + 5, len(data) - 1)
+    decimal = ((data[spaces + 4] == ord(".")) | (data[spaces + 4] == ord(","))) & _DIGIT_BYTE[data[after]]
+    return spaces[digits & ~decimal]
+
+
+def tokenize_bytes(texts: pd.Series) -> Tokens:
+    """Word tokens of every text, hashed; vectorised over the UTF-8 bytes (no Python per token).
+
+    A token is a run of letters and digits; any non-ASCII character counts as a letter except
+    punctuation and symbols (U+2000–U+2FFF: dashes, curly quotes, €, arrows…), guillemets,
+    no-break spaces, emoji and variation selectors. Digit groups stay one
+    token across ``.``, ``,``, no-break or thin spaces, and spaces before a group of exactly three
+    digits ("1,5", "272.000", "46 855"), as claims reads them. Hashes
+    are of the case-folded token (A–Z and À–Þ lower-cased) and are the same in every process.
     """
     data, offsets = _utf8_buffer(texts)
-    return _chunk_token_hashes(data, offsets)
-
-
-def text_signatures(texts: pd.Series, num_perm: int, shingle_words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(MinHash signatures, words per text, shingles per text) of every text.
-
-    Works through the texts about a megabyte at a time, so the byte-level arrays stay in cache.
-    """
-    texts = texts.reset_index(drop=True)
-    lengths = texts.fillna("").astype(str).str.len().to_numpy()
-    ends = np.cumsum(lengths)
-    signatures, words, shingles = [], [], []
-    first = 0
-    while first < len(texts):
-        last = max(first + 1, int(np.searchsorted(ends, ends[first] - lengths[first] + _CHUNK_CHARS, side="right")))
-        tokens, per_text = token_hashes(texts.iloc[first:last])
-        hashes, per_shingle = shingle_hashes(tokens, per_text, shingle_words)
-        signatures.append(minhash_signatures(hashes, per_shingle, num_perm))
-        words.append(per_text)
-        shingles.append(per_shingle)
-        first = last
-    if not signatures:
-        return np.zeros((0, num_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(signatures), np.concatenate(words), np.concatenate(shingles)
-
-
-_CHUNK_CHARS = 1 << 20
-
-
-def _chunk_token_hashes(data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(offsets) - 1
     if len(data) == 0:
-        return np.zeros(0, dtype=np.uint64), np.zeros(n, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        return Tokens(np.zeros(0, dtype=np.uint64), np.zeros(n, dtype=np.int64), empty, empty,
+                      np.zeros(0, dtype=np.uint8), data)
     folded = _LOWER[data]
     second = folded[1:]
     upper_latin = (folded[:-1] == 0xC3) & (second >= 0x80) & (second <= 0x9E) & (second != 0x97)
     second[upper_latin] += 0x20
     word = _WORD_BYTE[folded]
-    general_punctuation = np.flatnonzero((folded[:-2] == 0xE2) & (folded[1:-1] == 0x80))
+    symbols = np.flatnonzero(folded[:-2] == 0xE2)  # U+2000–U+2FFF: punctuation, currency, arrows, dingbats…
+    general_punctuation = symbols[folded[symbols + 1] == 0x80]
+    emoji = np.flatnonzero(folded[:-3] >= 0xF0)  # four-byte characters: emoji and other symbols
+    selectors = np.flatnonzero((folded[:-2] == 0xEF) & (folded[1:-1] == 0xB8))  # variation selectors
+    latin_punctuation = np.flatnonzero((folded[:-1] == 0xC2) & ((folded[1:] == 0xA0) | (folded[1:] == 0xAB)
+                                                                 | (folded[1:] == 0xBB)))
+    for shift in range(4):
+        word[emoji + shift] = False
     for shift in range(3):
-        word[general_punctuation + shift] = False
-    latin_punctuation = np.flatnonzero((folded[:-1] == 0xC2) & np.isin(folded[1:], _C2_PUNCTUATION))
+        word[symbols + shift] = False
+        word[selectors + shift] = False
     word[latin_punctuation] = False
     word[latin_punctuation + 1] = False
+    word[_between_digits(data, np.flatnonzero((data == ord(".")) | (data == ord(","))), 1)] = True
+    word[_thousands_spaces(data)] = True
+    for lead, width in ((latin_punctuation[folded[latin_punctuation + 1] == 0xA0], 2),
+                        (general_punctuation[np.isin(folded[general_punctuation + 2], (0x89, 0xAF))], 3)):
+        joined = _between_digits(data, lead, width)
+        for shift in range(width):
+            word[joined + shift] = True
 
     starts = word.copy()
     starts[1:] &= ~word[:-1]
@@ -179,8 +219,24 @@ def _chunk_token_hashes(data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarr
     relative = np.arange(len(positions)) - firsts[token_of_byte]
     values = (folded[positions].astype(np.uint64) + _M64(1)) * _POWERS[np.minimum(relative, 255)]
     hashes = _mix(np.add.reduceat(values, firsts) if len(firsts) else np.zeros(0, dtype=np.uint64))
-    per_text = np.diff(np.searchsorted(positions[firsts], offsets)).astype(np.int64)
-    return hashes, per_text
+    token_starts = positions[firsts]
+    token_ends = positions[np.r_[firsts[1:], len(positions)] - 1] + 1
+    return Tokens(hashes, np.diff(np.searchsorted(token_starts, offsets)).astype(np.int64),
+                  token_starts, token_ends, _token_kinds(data, token_starts), data)
+
+
+def _token_kinds(data: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    first = data[starts]
+    following = data[np.minimum(starts + 1, len(data) - 1)]
+    capital = ((first >= ord("A")) & (first <= ord("Z"))) | (
+        (first == 0xC3) & (following >= 0x80) & (following <= 0x9E) & (following != 0x97))
+    return np.where(_DIGIT_BYTE[first], NUMBER, np.where(capital, NAME, WORD)).astype(np.uint8)
+
+
+def token_hashes(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes of the case-folded word tokens of all texts, tokens per text)."""
+    tokens = tokenize_bytes(texts)
+    return tokens.hashes, tokens.per_text
 
 
 def shingle_hashes(tokens: np.ndarray, per_text: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -200,15 +256,15 @@ def shingle_hashes(tokens: np.ndarray, per_text: np.ndarray, width: int) -> tupl
     short_token = short[owner]
     keep = whole | short_token
     hashes = np.where(short_token, tokens, _mix(combined))[keep]
-    return hashes, np.where(short, per_text, per_text - (width - 1)).astype(np.int64)
+    return hashes, np.where(short, per_text, np.maximum(per_text - (width - 1), 0)).astype(np.int64)
 
 
 def minhash_signatures(shingles: np.ndarray, per_text: np.ndarray, num_perm: int) -> np.ndarray:
     """Densified one-permutation MinHash: an (n, num_perm) uint32 matrix.
 
     Each shingle hash falls in one of ``num_perm`` bins (its top bits) and each bin keeps the
-    smallest low 32 bits: the same estimator as ``num_perm`` independent permutations at the cost
-    of one pass (Li, Owen & Zhang 2012). Empty bins borrow from the next filled bin to their right,
+    smallest low 32 bits: the estimator of ``num_perm`` independent permutations at the cost of
+    one pass (Li, Owen & Zhang 2012). Empty bins borrow from the next filled bin to their right,
     with an offset per step (rotation densification, Shrivastava & Li 2014). A text without
     shingles keeps every slot empty (0xFFFFFFFF) and never matches.
     """
@@ -226,19 +282,15 @@ def minhash_signatures(shingles: np.ndarray, per_text: np.ndarray, num_perm: int
 def _densify(signatures: np.ndarray) -> np.ndarray:
     n, width = signatures.shape
     filled = signatures != _EMPTY_SLOT
-    if filled.all() or n == 0:
+    if n == 0 or filled.all():
         return signatures
     doubled = np.concatenate([signatures, signatures], axis=1)
-    columns = np.arange(2 * width)
-    candidate = np.where(np.concatenate([filled, filled], axis=1), columns, 2 * width)
-    next_filled = np.minimum.accumulate(candidate[:, ::-1], axis=1)[:, ::-1][:, :width]
-    has_any = filled.any(axis=1)
-    rows = np.arange(n)[:, None]
-    source = np.minimum(next_filled, 2 * width - 1)
+    candidate = np.where(np.concatenate([filled, filled], axis=1), np.arange(2 * width), 2 * width - 1)
+    source = np.minimum.accumulate(candidate[:, ::-1], axis=1)[:, ::-1][:, :width]
     steps = (source - np.arange(width)).astype(np.uint32)
     with np.errstate(over="ignore"):
-        dense = doubled[rows, source] + steps * np.uint32(0x9E3779B1)
-    dense[~filled & ~has_any[:, None]] = _EMPTY_SLOT
+        dense = doubled[np.arange(n)[:, None], source] + steps * np.uint32(0x9E3779B1)
+    dense[~filled.any(axis=1)] = _EMPTY_SLOT
     return np.where(filled, signatures, dense)
 
 
@@ -248,88 +300,255 @@ def band_keys(signatures: np.ndarray, bands: int, rows_per_band: int) -> np.ndar
     used = signatures[:, : bands * rows_per_band].astype(np.uint64).reshape(n, bands, rows_per_band)
     keys = np.zeros((n, bands), dtype=np.uint64)
     for row in range(rows_per_band):
-        keys = _mix(keys ^ _rotate(used[:, :, row], (17 * row) % 64 or 1))
+        keys = _mix(keys ^ _rotate(used[:, :, row], 17 * row + 1))
     with np.errstate(over="ignore"):
         return _mix(keys + np.arange(1, bands + 1, dtype=np.uint64) * _M64(0x9E3779B97F4A7C15))
 
 
-def _anchor_hashes(keys: list[str]) -> np.ndarray:
+# --------------------------------------------------------------------------- anchors
+
+
+@lru_cache(maxsize=1 << 16)
+def number_key(digits: str, language_code: str) -> str | None:
+    """The claims key of a digit group ("1,5" in de -> ``num:1.5``), with claims' own parser."""
+    value = claims.parse_number(digits, language_code if language_code in SUPPORTED else "en")
+    return None if value is None else claims.Number(0, len(digits), digits, value, value).key
+
+
+def _string_hashes(keys: list[str]) -> np.ndarray:
     if not keys:
         return np.zeros(0, dtype=np.uint64)
-    return np.unique(pd.util.hash_array(np.array(keys, dtype=object), categorize=False))
+    return pd.util.hash_array(np.array(keys, dtype=object), categorize=False).astype(np.uint64)
+
+
+@lru_cache(maxsize=None)
+def _word_table(name: str) -> tuple[pd.Index, np.ndarray]:
+    """Token hashes of a word list of each supported language, and per hash a bit per language
+    (bit k for ``SUPPORTED[k]``), for one hash lookup per token.
+
+    ``function_words``: spin/data/<lang>/function_words.txt; ``common``: :func:`_common_words`.
+    """
+    bits: dict[int, int] = {}
+    for position, code in enumerate(SUPPORTED):
+        words = sorted(_function_words(code)) if name == "function_words" else _common_words(code)
+        hashes, counts = token_hashes(pd.Series(words, dtype=object))
+        for value in np.unique(hashes[np.repeat(counts == 1, counts)]).tolist():
+            bits[value] = bits.get(value, 0) | (1 << position)
+    keys = np.array(sorted(bits), dtype=np.uint64)
+    return pd.Index(keys), np.array([bits[k] for k in keys.tolist()], dtype=np.uint8)
+
+
+def _function_words(language_code: str) -> frozenset[str]:
+    from spin.resources import word_list
+
+    return word_list(language_code, "function_words")
+
+
+def _common_words(language_code: str) -> list[str]:
+    """The words claims reads as common rather than as names: at least as frequent as claims'
+    ``initial_common_zipf`` (wordfreq Zipf scale) in ``language_code``, and not names travelling
+    between languages (used about as often in en, de or fr, by claims' ``name_min_foreign_zipf``
+    and ``name_zipf_gap``)."""
+    from wordfreq import get_frequency_dict
+
+    limits = default_settings()["claims"]
+    own = get_frequency_dict(language_code, "best")
+    others = [get_frequency_dict(code, "best") for code in SUPPORTED if code != language_code]
+    floor = 10 ** (limits["initial_common_zipf"] - 9)
+    gap = 10 ** limits["name_zipf_gap"]
+    foreign_floor = 10 ** (limits["name_min_foreign_zipf"] - 9)
+    common = []
+    for word, frequency in own.items():
+        if frequency < floor:
+            continue
+        abroad = max(table.get(word, 0.0) for table in others)
+        if not (abroad >= foreign_floor and abroad * gap >= frequency):
+            common.append(word)
+    return common
+
+
+def _word_bits(hashes: np.ndarray, name: str) -> np.ndarray:
+    index, bits = _word_table(name)
+    found = index.get_indexer(hashes)
+    return np.where(found >= 0, bits[found], 0).astype(np.uint8)
+
+
+def _language_bits(languages: np.ndarray) -> np.ndarray:
+    """Per text, the bit of its language in :func:`_word_table` (English rules for the others)."""
+    codes = pd.Series(languages, dtype=object)
+    positions = codes.map({code: k for k, code in enumerate(SUPPORTED)}).fillna(0).to_numpy(dtype=np.int64)
+    return (1 << positions).astype(np.uint8)
+
+
+def token_anchors(tokens: Tokens, languages: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The anchors of every text from its tokens: (owner text, anchor hash, token index), one per
+    distinct anchor of a text, sorted by owner.
+
+    Names are capitalised tokens of two letters or more, keyed by the folded token, except the
+    words claims reads as common rather than as names (:func:`_common_words`; applied wherever
+    the word stands: "Critics", "Regierung", "Minister" are no evidence of a shared story); numbers are digit groups,
+    keyed by :func:`number_key` (claims' parser and key). What slips through (a rare German noun)
+    is dropped by the corpus' document-frequency window unless it really links articles
+    (:func:`informative_postings`).
+    """
+    owner = np.repeat(np.arange(len(tokens.per_text)), tokens.per_text)
+    names = np.flatnonzero((tokens.kinds == NAME) & (tokens.ends - tokens.starts >= 2))
+    common = _word_bits(tokens.hashes[names], "common") & _language_bits(np.asarray(languages, dtype=object))[owner[names]]
+    names = names[common == 0]
+    token_languages = np.asarray(languages, dtype=object)[owner]
+    numbers = np.flatnonzero(tokens.kinds == NUMBER)
+    anchor_hashes = [_mix(tokens.hashes[names] ^ _NAME_SALT)]
+    keep = [names]
+    if len(numbers):
+        codes = token_languages[numbers]
+        frame = pd.DataFrame({"hash": tokens.hashes[numbers], "language": codes, "token": numbers})
+        distinct = frame.drop_duplicates(["hash", "language"])
+        keys = [number_key(tokens.data[tokens.starts[t]: tokens.ends[t]].tobytes().decode("utf-8", "replace"),
+                           code) for t, code in zip(distinct["token"], distinct["language"])]
+        known = pd.Series(keys, index=pd.MultiIndex.from_frame(distinct[["hash", "language"]]), dtype=object)
+        frame["key"] = known.reindex(pd.MultiIndex.from_frame(frame[["hash", "language"]])).to_numpy()
+        frame = frame[frame["key"].notna()]
+        distinct_keys = frame["key"].drop_duplicates()
+        key_hash = pd.Series(_string_hashes(list(distinct_keys)), index=distinct_keys.to_numpy())
+        anchor_hashes.append(_mix(key_hash.reindex(frame["key"].to_numpy()).to_numpy(dtype=np.uint64) ^ _NUMBER_SALT))
+        keep.append(frame["token"].to_numpy())
+    chosen = np.concatenate(keep)
+    hashes = np.concatenate(anchor_hashes)
+    owners = owner[chosen]
+    order = np.lexsort((chosen, hashes, owners))
+    owners, hashes, chosen = owners[order], hashes[order], chosen[order]
+    first = np.r_[True, (owners[1:] != owners[:-1]) | (hashes[1:] != hashes[:-1])]
+    return owners[first], hashes[first], chosen[first]
+
+
+def _joined_token_texts(tokens: Tokens, chosen: np.ndarray, owners: np.ndarray, n: int) -> pd.Series:
+    """Per text, the chosen tokens' own text joined by a unit separator (an Arrow-backed column)."""
+    lengths = (tokens.ends[chosen] - tokens.starts[chosen] + 1).astype(np.int64)
+    out_starts = np.cumsum(lengths) - lengths
+    gather = np.repeat(tokens.starts[chosen] - out_starts, lengths) + np.arange(int(lengths.sum()))
+    buffer = tokens.data[np.minimum(gather, max(len(tokens.data) - 1, 0))] if len(gather) else np.zeros(0, np.uint8)
+    buffer[out_starts + lengths - 1] = ord(_ANCHOR_SEPARATOR)
+    per_text = np.bincount(owners, weights=lengths, minlength=n).astype(np.int64)
+    offsets = np.r_[0, np.cumsum(per_text)].astype(np.int64)
+    array = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(buffer.tobytes()))
+    return array.to_pandas()
+
+
+def split_anchor_texts(joined: str) -> list[str]:
+    """The anchor texts of one article from the ``anchors`` column of its fingerprint."""
+    return [part for part in str(joined).split(_ANCHOR_SEPARATOR) if part]
+
+
+# --------------------------------------------------------------------------- language
+
+
+def article_languages(articles: pd.DataFrame, tokens: Tokens, settings: "FamilySettings") -> list[str]:
+    """The language of each article: the input's ``language`` column where it says, else detected.
+
+    Detection first counts each language's distinctive function words among the first
+    ``language_sample_words`` tokens (no extra pass over the text); an article whose count does not clearly single out en, de or fr — another
+    language, a mixed or a very short text — goes to :func:`spin.language.detect_language`, on its
+    first ``language_prefix_chars`` characters.
+    """
+    n = len(tokens.per_text)
+    given = (articles["language"].map(language.normalise_language).to_numpy()
+             if "language" in articles.columns else np.full(n, "", dtype=object))
+    owner = np.repeat(np.arange(n), tokens.per_text)
+    rank = np.arange(len(owner)) - np.repeat(np.cumsum(tokens.per_text) - tokens.per_text, tokens.per_text)
+    sampled = np.flatnonzero(rank < settings.language_sample_words)
+    bits = _word_bits(tokens.hashes[sampled], "function_words")
+    counted = np.minimum(tokens.per_text, settings.language_sample_words)
+    shares = np.zeros((n, len(SUPPORTED)))
+    for column in range(len(SUPPORTED)):
+        hits = sampled[(bits & (1 << column)) > 0]
+        shares[:, column] = np.bincount(owner[hits], minlength=n) / np.maximum(counted, 1)
+    ranked = np.sort(shares, axis=1)
+    best, runner_up = ranked[:, -1], ranked[:, -2]
+    clear = (best >= settings.fast_language_min_share) & (best >= settings.fast_language_margin * runner_up)
+    fast = np.array(SUPPORTED, dtype=object)[shares.argmax(axis=1)]
+    texts = articles["text"]
+    out = []
+    for position in range(n):
+        if given[position]:
+            out.append(given[position])
+        elif clear[position]:
+            out.append(fast[position])
+        elif tokens.per_text[position] == 0:
+            out.append(language.UNKNOWN)
+        else:
+            out.append(language.detect_language(str(texts.iat[position])[: settings.language_prefix_chars]))
+    return out
 
 
 # --------------------------------------------------------------------------- fingerprints
 
 
-def normalise_language(value) -> str | None:
-    """A language cell of the input as spin writes it, or None when it must be detected."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    code = str(value).strip()
-    if not code:
-        return None
-    lowered = code.lower()
-    if lowered in SUPPORTED or lowered == "unknown" or lowered.startswith("unsupported:"):
-        return lowered
-    return f"unsupported:{lowered}"
-
-
-def article_languages(articles: pd.DataFrame, prefix_chars: int) -> list[str]:
-    """The language of each article: the input's ``language`` column where it says, else detected.
-
-    Detection reads only the first ``prefix_chars`` characters (the lede is enough and keeps a
-    large crawl fast).
-    """
-    given = articles["language"].map(normalise_language) if "language" in articles.columns else None
-    out = []
-    for position, text in enumerate(articles["text"]):
-        stated = given.iat[position] if given is not None else None
-        if stated is not None:
-            out.append(stated)
-        elif not isinstance(text, str) or not text.strip():
-            out.append("unknown")
-        else:
-            out.append(language.detect_language(text[:prefix_chars]))
-    return out
-
-
-def article_anchors(text: str, language_code: str) -> frozenset[str]:
-    """The claim anchors of one article; a language spin does not read is parsed with English rules.
-
-    Digits, capitalised names and quotes are mostly script-level, so an unsupported-language
-    repost still shares anchors with its source (DESIGN: unsupported versions take part in
-    provenance through language-independent anchors where they can).
-    """
-    if not isinstance(text, str) or not text.strip():
-        return frozenset()
-    return claims.anchors(text, language_code if language_code in SUPPORTED else "en")
-
-
-def fingerprint_partition(
-    articles: pd.DataFrame,
-    settings: FamilySettings | None = None,
-    anchor_function: Callable[[str, str], frozenset[str]] = article_anchors,
-) -> pd.DataFrame:
+def fingerprint_partition(articles: pd.DataFrame, settings: FamilySettings | None = None) -> pd.DataFrame:
     """Fingerprint every article of one partition (columns article_id, text, optional language).
 
-    Returns one row per article: article_id, language, words, shingles (count), signature
-    (uint32 MinHash array), anchors (sorted tuple of anchor keys) and anchor_hashes (sorted uint64).
+    One row per article (FINGERPRINT_COLUMNS): article_id, language, words, shingles (count),
+    signature (uint32 MinHash array), anchors (the anchor tokens' text, unit-separated),
+    anchor_hashes (sorted uint64) and anchor_deciles (the tenth of the text where each anchor
+    first occurs). Works through the partition about a megabyte at a time.
     """
     settings = settings or FamilySettings.from_settings()
-    texts = articles["text"].fillna("").astype(str).reset_index(drop=True)
-    languages = article_languages(articles.reset_index(drop=True), settings.language_prefix_chars)
-    signatures, words, per_text = text_signatures(texts, settings.num_perm, settings.shingle_words)
-    anchors = [tuple(sorted(anchor_function(text, code))) for text, code in zip(texts, languages)]
+    articles = articles.reset_index(drop=True)
+    lengths = articles["text"].fillna("").astype(str).str.len().to_numpy()
+    ends = np.cumsum(lengths)
+    pieces = []
+    first = 0
+    while first < len(articles):
+        last = max(first + 1, int(np.searchsorted(ends, ends[first] - lengths[first] + _CHUNK_CHARS, side="right")))
+        pieces.append(_fingerprint_chunk(articles.iloc[first:last].reset_index(drop=True), settings))
+        first = last
+    if not pieces:
+        return empty_fingerprints()
+    return pd.concat(pieces, ignore_index=True)
+
+
+_CHUNK_CHARS = 1 << 20
+
+
+def _fingerprint_chunk(articles: pd.DataFrame, settings: FamilySettings) -> pd.DataFrame:
+    n = len(articles)
+    tokens = tokenize_bytes(articles["text"])
+    languages = article_languages(articles, tokens, settings)
+    shingles, per_text = shingle_hashes(tokens.hashes, tokens.per_text, settings.shingle_words)
+    signatures = minhash_signatures(shingles, per_text, settings.num_perm)
+    owners, hashes, chosen = token_anchors(tokens, languages)
+    split_at = np.searchsorted(owners, np.arange(1, n))
     return pd.DataFrame({
-        "article_id": articles["article_id"].astype(str).to_numpy(),
-        "language": pd.Series(languages, dtype=object).to_numpy(),
-        "words": words,
+        "article_id": articles["article_id"].astype(str).to_numpy(dtype=object),
+        "language": np.array(languages, dtype=object),
+        "words": tokens.per_text,
         "shingles": per_text,
-        "signature": pd.Series(list(signatures), dtype=object).to_numpy() if len(texts) else np.zeros(0, dtype=object),
-        "anchors": pd.Series(anchors, dtype=object).to_numpy(),
-        "anchor_hashes": pd.Series([_anchor_hashes(list(keys)) for keys in anchors], dtype=object).to_numpy(),
+        "signature": _object_column(list(signatures)),
+        "anchors": _joined_token_texts(tokens, chosen, owners, n).to_numpy(dtype=object),
+        "anchor_hashes": _object_column(np.split(hashes, split_at)),
+        "anchor_deciles": _object_column(np.split(_deciles(tokens, owners, chosen), split_at)),
     }, columns=list(FINGERPRINT_COLUMNS))
+
+
+def _deciles(tokens: Tokens, owners: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Which tenth of its text each chosen token falls in (0–9)."""
+    first = (np.cumsum(tokens.per_text) - tokens.per_text)[owners]
+    return (DECILES * (chosen - first) // np.maximum(tokens.per_text[owners], 1)).astype(np.uint8)
+
+
+def _object_column(values: list) -> np.ndarray:
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column
+
+
+def empty_fingerprints() -> pd.DataFrame:
+    """A fingerprints table with no rows (FINGERPRINT_COLUMNS, with their types)."""
+    return pd.DataFrame({
+        "article_id": pd.Series(dtype=object), "language": pd.Series(dtype=object),
+        "words": pd.Series(dtype="int64"), "shingles": pd.Series(dtype="int64"),
+        "signature": pd.Series(dtype=object), "anchors": pd.Series(dtype=object),
+        "anchor_hashes": pd.Series(dtype=object), "anchor_deciles": pd.Series(dtype=object),
+    })
 
 
 def _signature_matrix(fingerprints: pd.DataFrame, num_perm: int) -> np.ndarray:
@@ -373,19 +592,41 @@ def _pair_codes(a: np.ndarray, b: np.ndarray, span: np.int64) -> np.ndarray:
     return low[distinct] * span + high[distinct]
 
 
-def _anchor_postings(fingerprints: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class _Postings:
+    """Every (article, anchor) of the corpus whose anchor is rare enough to be evidence."""
+
+    owners: np.ndarray  # row position of the article
+    hashes: np.ndarray  # anchor hash
+    deciles: np.ndarray  # tenth of the article where the anchor first occurs
+    vocabulary: np.ndarray  # sorted distinct informative anchor hashes
+    frequency: np.ndarray  # articles per vocabulary entry
+
+
+def informative_postings(fingerprints: pd.DataFrame, settings: FamilySettings) -> _Postings:
+    """The anchors found in 2 to ``anchor_max_articles`` articles (passim's document-frequency window).
+
+    An anchor of one article cannot link anything; one in hundreds ("2024", "The", a capital city,
+    a German common noun) is no evidence of a shared story.
+    """
     hashes = fingerprints["anchor_hashes"].to_numpy()
     counts = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=len(hashes))
     flat = np.concatenate(list(hashes)) if counts.sum() else np.zeros(0, dtype=np.uint64)
-    return flat, np.repeat(np.arange(len(hashes)), counts)
+    deciles = (np.concatenate(list(fingerprints["anchor_deciles"].to_numpy())) if counts.sum()
+               else np.zeros(0, dtype=np.uint8))
+    owners = np.repeat(np.arange(len(hashes)), counts)
+    vocabulary, inverse, frequency = np.unique(flat, return_inverse=True, return_counts=True)
+    keep = (frequency[inverse] >= 2) & (frequency[inverse] <= settings.anchor_max_articles)
+    window = (frequency >= 2) & (frequency <= settings.anchor_max_articles)
+    return _Postings(owners[keep], flat[keep], deciles[keep], vocabulary[window], frequency[window])
 
 
 def candidate_pairs(fingerprints: pd.DataFrame, settings: FamilySettings | None = None) -> pd.DataFrame:
     """Candidate pairs (a, b: row positions, a < b) with how they were found (``via``).
 
     ``shingles``: the two articles agree on every slot of at least one LSH band.
-    ``anchors``: they share at least ``min_shared_anchors`` anchors that occur in no more than
-    ``anchor_max_articles`` articles (commoner ones — "2024", a capital city — say nothing).
+    ``anchors``: they share at least ``min_shared_anchors`` informative anchors
+    (:func:`informative_postings`).
     ``both``: found both ways.
     """
     settings = settings or FamilySettings.from_settings()
@@ -397,10 +638,8 @@ def candidate_pairs(fingerprints: pd.DataFrame, settings: FamilySettings | None 
     owners = np.repeat(np.flatnonzero(has_shingles), settings.bands)
     by_band = np.unique(_pairs_in_groups(owners, keys.ravel(), settings.max_bucket, span))
 
-    flat, posting_owner = _anchor_postings(fingerprints)
-    _, inverse, frequency = np.unique(flat, return_inverse=True, return_counts=True)
-    common = frequency[inverse] > settings.anchor_max_articles
-    shared = _pairs_in_groups(posting_owner[~common], flat[~common], settings.anchor_max_articles, span)
+    postings = informative_postings(fingerprints, settings)
+    shared = _pairs_in_groups(postings.owners, postings.hashes, settings.anchor_max_articles, span)
     codes, counts = np.unique(shared, return_counts=True)
     by_anchor = codes[counts >= settings.min_shared_anchors]
 
@@ -415,11 +654,31 @@ def candidate_pairs(fingerprints: pd.DataFrame, settings: FamilySettings | None 
 # --------------------------------------------------------------------------- verification
 
 
-def _anchor_matrix(fingerprints: pd.DataFrame) -> csr_matrix:
-    flat, owners = _anchor_postings(fingerprints)
-    _, columns = np.unique(flat, return_inverse=True)
-    width = int(columns.max()) + 1 if len(columns) else 1
-    return csr_matrix((np.ones(len(flat), dtype=np.float32), (owners, columns)), shape=(len(fingerprints), width))
+def _anchor_matrix(postings: _Postings, n: int, decile: int | None = None) -> csr_matrix:
+    """Articles × informative anchors, 1 where the article has the anchor (first occurring in
+    ``decile`` of the article, when given)."""
+    keep = slice(None) if decile is None else postings.deciles == decile
+    columns = np.searchsorted(postings.vocabulary, postings.hashes[keep])
+    return csr_matrix((np.ones(len(columns), dtype=np.float32), (postings.owners[keep], columns)),
+                      shape=(n, max(len(postings.vocabulary), 1)))
+
+
+def anchor_coverage(postings: _Postings, n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How evenly two articles' shared anchors spread over the first one (the alignment check).
+
+    The share of ``a``'s tenths holding an informative anchor that hold one shared with ``b``:
+    a translation or a truncation shares anchors all along, two stories that merely quote the
+    same sentence share them in one place.
+    """
+    whole = _anchor_matrix(postings, n)[b]
+    covered = np.zeros(len(a))
+    present = np.zeros(len(a))
+    for decile in range(DECILES):
+        part = _anchor_matrix(postings, n, decile)[a]
+        present += np.diff(part.indptr) > 0
+        covered += np.asarray(part.multiply(whole).sum(axis=1)).ravel() > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(present > 0, covered / present, 0.0)
 
 
 def verify_pairs(fingerprints: pd.DataFrame, candidates: pd.DataFrame,
@@ -428,9 +687,10 @@ def verify_pairs(fingerprints: pd.DataFrame, candidates: pd.DataFrame,
 
     Same language: shingle Jaccard ≥ ``min_jaccard`` (copies, rewrites, spun copies); or the
     shorter article ≥ ``min_containment`` inside the longer (truncations, excerpts); or shared
-    anchors ≥ ``min_shared_anchors`` covering ≥ ``min_anchor_overlap`` of the smaller anchor set
-    with some shingle overlap left (heavy rewrites). Across languages (translations): the anchor
-    test alone, at ``min_anchor_overlap_crosslingual``.
+    informative anchors ≥ ``min_shared_anchors`` covering ≥ ``min_anchor_overlap`` of the smaller
+    informative anchor set and spread over ≥ ``min_anchor_coverage`` of it (:func:`anchor_coverage`),
+    with some shingle overlap left (heavy rewrites, spun copies). Across languages (translations):
+    the anchor test alone, at ``min_anchor_overlap_crosslingual``.
     """
     settings = settings or FamilySettings.from_settings()
     if candidates.empty:
@@ -446,16 +706,19 @@ def verify_pairs(fingerprints: pd.DataFrame, candidates: pd.DataFrame,
     with np.errstate(divide="ignore", invalid="ignore"):
         containment = np.where(smaller > 0, jaccard / (1 + jaccard) * (sizes[a] + sizes[b]) / smaller, 0.0)
     containment = np.clip(containment, 0.0, 1.0)
-    matrix = _anchor_matrix(fingerprints)
+    postings = informative_postings(fingerprints, settings)
+    matrix = _anchor_matrix(postings, len(fingerprints))
     shared = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel().astype(np.int64)
     anchor_counts = np.diff(matrix.indptr)
     fewest = np.minimum(anchor_counts[a], anchor_counts[b])
     with np.errstate(divide="ignore", invalid="ignore"):
         overlap = np.where(fewest > 0, shared / fewest, 0.0)
+    fewer, more = np.where(anchor_counts[a] <= anchor_counts[b], a, b), np.where(anchor_counts[a] <= anchor_counts[b], b, a)
+    coverage = anchor_coverage(postings, len(fingerprints), fewer, more)
     languages = fingerprints["language"].to_numpy()
     cross = languages[a] != languages[b]
 
-    enough_anchors = shared >= settings.min_shared_anchors
+    enough_anchors = (shared >= settings.min_shared_anchors) & (coverage >= settings.min_anchor_coverage)
     same_language = (
         (jaccard >= settings.min_jaccard)
         | ((containment >= settings.min_containment) & (smaller >= settings.min_shingles_for_containment))
@@ -466,12 +729,13 @@ def verify_pairs(fingerprints: pd.DataFrame, candidates: pd.DataFrame,
     return pd.DataFrame({
         "a": a[keep], "b": b[keep], "via": candidates["via"].to_numpy()[keep],
         "jaccard": jaccard[keep], "containment": containment[keep], "shared_anchors": shared[keep],
-        "anchor_overlap": overlap[keep], "cross_lingual": cross[keep],
+        "anchor_overlap": overlap[keep], "anchor_coverage": coverage[keep], "cross_lingual": cross[keep],
     }, columns=list(EDGE_COLUMNS))
 
 
 _EDGE_DTYPES = {"a": "int64", "b": "int64", "via": object, "jaccard": "float64", "containment": "float64",
-                "shared_anchors": "int64", "anchor_overlap": "float64", "cross_lingual": "bool"}
+                "shared_anchors": "int64", "anchor_overlap": "float64", "anchor_coverage": "float64",
+                "cross_lingual": "bool"}
 
 
 # --------------------------------------------------------------------------- families
@@ -506,11 +770,11 @@ def connected_families(fingerprints: pd.DataFrame, edges: pd.DataFrame,
         "family_id": family_ids,
         "family_size": sizes.astype(np.int64),
         "language": fingerprints["language"].to_numpy(),
-        "evidence": _evidence(fingerprints, edges, settings.evidence_anchors),
+        "evidence": _evidence(fingerprints, edges, settings),
     }, columns=list(FAMILY_COLUMNS))
 
 
-def _evidence(fingerprints: pd.DataFrame, edges: pd.DataFrame, max_anchors: int) -> np.ndarray:
+def _evidence(fingerprints: pd.DataFrame, edges: pd.DataFrame, settings: FamilySettings) -> np.ndarray:
     evidence = np.empty(len(fingerprints), dtype=object)
     evidence[:] = [{} for _ in range(len(fingerprints))]
     if edges.empty:
@@ -523,21 +787,35 @@ def _evidence(fingerprints: pd.DataFrame, edges: pd.DataFrame, max_anchors: int)
     best = both_ways.assign(strength=strength).sort_values(["article", "strength", "other"],
                                                            ascending=[True, False, True], kind="stable")
     best = best.drop_duplicates("article")
+    postings = informative_postings(fingerprints, settings)
     ids = fingerprints["article_id"].to_numpy()
     anchors = fingerprints["anchors"].to_numpy()
+    hashes = fingerprints["anchor_hashes"].to_numpy()
     languages = fingerprints["language"].to_numpy()
     for row in best.itertuples(index=False):
-        common = sorted(set(anchors[row.article]) & set(anchors[row.other]))
         evidence[row.article] = {
             "linked_to": str(ids[row.other]),
             "via": row.via,
             "jaccard": round(float(row.jaccard), 3),
             "containment": round(float(row.containment), 3),
             "shared_anchors": int(row.shared_anchors),
-            "anchors": common[:max_anchors],
+            "anchor_coverage": round(float(row.anchor_coverage), 3),
+            "anchors": _shared_anchor_texts(hashes[row.article], anchors[row.article], hashes[row.other],
+                                            postings)[: settings.evidence_anchors],
             "languages": f"{languages[row.article]}-{languages[row.other]}",
         }
     return evidence
+
+
+def _shared_anchor_texts(own: np.ndarray, own_texts: str, other: np.ndarray, postings: _Postings) -> list[str]:
+    """The informative anchors two articles share, in the first one's words, rarest first."""
+    common, positions, _ = np.intersect1d(own, other, assume_unique=True, return_indices=True)
+    slots = np.searchsorted(postings.vocabulary, common)
+    slots = np.minimum(slots, max(len(postings.vocabulary) - 1, 0))
+    known = (postings.vocabulary[slots] == common) if len(postings.vocabulary) else np.zeros(len(common), bool)
+    order = np.argsort(postings.frequency[slots[known]], kind="stable") if known.any() else np.zeros(0, int)
+    texts = split_anchor_texts(own_texts)
+    return [texts[p] for p in positions[known][order]]
 
 
 def find_families(articles: pd.DataFrame, settings: FamilySettings | None = None) -> pd.DataFrame:
@@ -548,7 +826,12 @@ def find_families(articles: pd.DataFrame, settings: FamilySettings | None = None
     """
     check_articles(articles, "articles")
     settings = settings or FamilySettings.from_settings()
-    fingerprints = fingerprint_partition(articles, settings)
+    return families_from_fingerprints(fingerprint_partition(articles, settings), settings)
+
+
+def families_from_fingerprints(fingerprints: pd.DataFrame, settings: FamilySettings | None = None) -> pd.DataFrame:
+    """The families table of a corpus from the fingerprints of all its articles (any partitioning)."""
+    settings = settings or FamilySettings.from_settings()
     candidates = candidate_pairs(fingerprints, settings)
     edges = verify_pairs(fingerprints, candidates, settings)
     return connected_families(fingerprints, edges, settings)

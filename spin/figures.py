@@ -19,8 +19,10 @@ import matplotlib.style
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path as MarkerPath
 from matplotlib.ticker import MaxNLocator
 
 # An article column: 7 in at 150 dpi is 1050 px; fonts stay at 8-10 pt on the page.
@@ -52,6 +54,8 @@ STYLE = {
 STATUS_COLOURS = {"kept": "#0072B2", "altered": "#E69F00", "dropped": "#CC79A7", "added": "#009E73"}
 STATUS_GLYPHS = {"kept": "", "altered": "~", "dropped": "×", "added": "+"}
 OTHER_STATUS_COLOUR = "#BBBBBB"
+_TILDE = np.linspace(-1.0, 1.0, 17)
+GLYPH_MARKERS = {"altered": MarkerPath(np.column_stack([_TILDE, 0.35 * np.sin(_TILDE * np.pi)])), "dropped": "x", "added": "+"}
 CATEGORY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 CATEGORY_HATCHES = ("", "//", "..", "xx")
 CHANGE_STATUSES = ("altered", "dropped", "added")
@@ -62,6 +66,7 @@ READABILITY_KEYWORDS = (
     "reading_ease", "flesch", "kincaid", "grade", "fog", "smog", "wiener", "wstf", "lix", "rix",
     "coleman", "liau", "ari", "dale", "chall", "amstad", "kandel",
 )
+READING_EASE = (("flesch_reading_ease", "Flesch"), ("flesch_amstad", "Flesch–Amstad"), ("kandel_moles", "Kandel–Moles"))
 _NOT_METRICS = frozenset({"article_id", "language", "formula_family", "words", "sentences", "syllables"})
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _EMPTY = pd.DataFrame()
@@ -108,13 +113,21 @@ def _say(ax: Axes, title: str, message: str) -> Figure:
     return _root_figure(ax)
 
 
-def _is_blank(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+def is_blank(value: Any) -> bool:
+    """True for a missing cell (None, NaN, pd.NA); lists, dicts and strings are never blank."""
+    if value is None:
+        return True
+    if isinstance(value, (str, list, tuple, dict, set, np.ndarray)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _sort_key(value: Any) -> tuple:
     """Sentence and claim ids in natural order, whether they are numbers or strings like 's10'."""
-    if _is_blank(value):
+    if is_blank(value):
         return (2, 0, "")
     if isinstance(value, (int, float, np.integer, np.floating)):
         return (0, float(value), "")
@@ -192,7 +205,7 @@ def version_labels(analysis: Any, ids: Sequence[str] | None = None) -> dict[str,
     ids = list(ids) if ids is not None else versions(analysis)
     languages = {}
     if _usable(articles, "article_id", "language"):
-        languages = {str(a): str(lang) for a, lang in zip(articles["article_id"], articles["language"]) if not _is_blank(lang)}
+        languages = {str(a): str(lang) for a, lang in zip(articles["article_id"], articles["language"]) if not is_blank(lang)}
     short = _short_ids(ids)
     labels = {}
     for article_id in ids:
@@ -213,14 +226,21 @@ def readability_metrics(table: pd.DataFrame) -> list[str]:
     return named or numeric
 
 
-def primary_readability_metric(table: pd.DataFrame) -> str | None:
-    """The one metric to quote per version: reading ease (localised per language) when present."""
-    metrics = readability_metrics(table)
-    for key in ("reading_ease", "flesch", "grade"):
-        for column in metrics:
-            if key in column.lower() and table[column].notna().any():
-                return column
-    return next((column for column in metrics if table[column].notna().any()), None)
+def reading_ease(table: pd.DataFrame) -> pd.DataFrame:
+    """Per version, the reading ease of its language (article_id, value, formula).
+
+    Flesch for English, Flesch–Amstad for German, Kandel–Moles for French: each 0–100, higher
+    is easier. Without any of those columns, the first readability metric a version has.
+    """
+    columns = [column for column, _ in READING_EASE if column in table.columns] or readability_metrics(table)
+    names = dict(READING_EASE)
+    rows = []
+    for record in table.to_dict("records") if "article_id" in table.columns else []:
+        found = next((column for column in columns if not is_blank(record.get(column))), None)
+        rows.append({"article_id": str(record["article_id"]),
+                     "value": float(record[found]) if found else np.nan,
+                     "formula": names.get(found, metric_title(found)) if found else ""})
+    return pd.DataFrame(rows, columns=["article_id", "value", "formula"])
 
 
 def metric_title(column: str) -> str:
@@ -238,44 +258,59 @@ def _version_axis(ax: Axes, labels: Sequence[str], axis: str = "y") -> None:
         ax.set_xticks(positions, labels, rotation=30 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center")
 
 
-def _readability_panel(ax: Axes, table: pd.DataFrame, metric: str, ids: list[str], labels: dict[str, str]) -> None:
-    values = table.drop_duplicates("article_id").set_index("article_id")[metric]
+def _bar_panel(ax: Axes, ids: list[str], labels: dict[str, str], values: Mapping[str, float],
+               notes: Mapping[str, str], title: str) -> None:
+    """Horizontal bars, one per version, each with its value (and a note) written at its end."""
     numbers = [values.get(article_id, np.nan) for article_id in ids]
+    finite = [value for value in numbers if not is_blank(value)]
     positions = np.arange(len(ids))
-    finite = [value for value in numbers if not _is_blank(value)]
-    span = max([abs(value) for value in finite] or [1.0])
-    ax.barh(positions, [0.0 if _is_blank(value) else value for value in numbers], color="#0072B2", height=0.6)
-    for position, value in zip(positions, numbers):
-        text = "n/a for this language" if _is_blank(value) else f"{value:.1f}"
-        ax.text(0 if _is_blank(value) else value, position, f" {text}", va="center", fontsize=8,
-                color="#666666" if _is_blank(value) else "#222222")
+    ax.barh(positions, [0.0 if is_blank(value) else value for value in numbers], color="#0072B2", height=0.6)
+    for position, article_id, value in zip(positions, ids, numbers):
+        note = notes.get(article_id, "")
+        text = "n/a (no formula for this language)" if is_blank(value) else f"{value:.1f}" + (f"  {note}" if note else "")
+        ax.text(0 if is_blank(value) else max(value, 0), position, f" {text}", va="center", fontsize=8,
+                color="#666666" if is_blank(value) else "#222222")
     _version_axis(ax, [labels[article_id] for article_id in ids])
-    ax.set_xlim(min(0.0, min(finite or [0.0]) * 1.15), span * 1.3)
-    ax.set_title(metric_title(metric))
+    ax.set_xlim(min(0.0, min(finite or [0.0]) * 1.15), max([abs(v) for v in finite] or [1.0]) * 1.45)
+    ax.set_title(title)
+
+
+def _ease_panel(ax: Axes, table: pd.DataFrame, ids: list[str], labels: dict[str, str]) -> None:
+    ease = reading_ease(table).drop_duplicates("article_id").set_index("article_id")
+    shared = {column for column, _ in READING_EASE} & set(table.columns)
+    title = "Reading ease (0–100, higher is easier)" if shared else metric_title(readability_metrics(table)[0])
+    _bar_panel(ax, ids, labels, ease["value"].to_dict(), ease["formula"].to_dict() if shared else {}, title)
 
 
 def readability_by_version(analysis: Any, ax: Axes | None = None) -> Figure:
-    """One bar panel per readability formula (valid values only); with ``ax``, the primary metric."""
+    """Reading ease of every version (each language's own formula), then each other formula for the
+    versions it applies to; with ``ax``, the reading ease only."""
     title = "Readability by version"
     with _styled():
         table = _table(analysis, "readability")
-        if not _usable(table, "article_id") or primary_readability_metric(table) is None:
+        if not _usable(table, "article_id") or reading_ease(table)["value"].isna().all():
             return _say(_axes(ax, 2.0), title, "No readability scores for this family.")
+        table = table.assign(article_id=table["article_id"].astype(str))
         ids = [article_id for article_id in versions(analysis, "readability") if article_id in set(table["article_id"])]
         labels = version_labels(analysis, ids)
-        metrics = [metric for metric in readability_metrics(table) if table[metric].notna().any()]
         if ax is not None:
-            _readability_panel(ax, table, primary_readability_metric(table), ids, labels)
+            _ease_panel(ax, table, ids, labels)
             return _root_figure(ax)
-        columns = 2 if len(metrics) > 1 else 1
-        rows = -(-len(metrics) // columns)
-        figure = Figure(figsize=(ARTICLE_WIDTH, 0.6 + rows * (0.5 + 0.32 * len(ids))), layout="constrained")
-        grid = figure.subplots(rows, columns, squeeze=False)
-        for panel, metric in zip(grid.flat, metrics):
-            _readability_panel(panel, table, metric, ids, labels)
-        for panel in list(grid.flat)[len(metrics):]:
-            panel.set_axis_off()
-        figure.suptitle(f"{title} (formulas localised where the language has them)", fontweight="bold", x=0.01, ha="left")
+        ease_columns = {column for column, _ in READING_EASE}
+        others = [metric for metric in readability_metrics(table) if metric not in ease_columns and table[metric].notna().any()]
+        if not ease_columns & set(table.columns):
+            others = others[1:]
+        scored = {metric: [a for a in ids if not is_blank(table.set_index("article_id")[metric].get(a))] for metric in others}
+        rows = -(-len(others) // 2)
+        heights = [len(ids)] + [max(len(scored[m]) for m in others[2 * r: 2 * r + 2]) for r in range(rows)]
+        figure = Figure(figsize=(ARTICLE_WIDTH, 0.5 + sum(0.45 + 0.3 * h for h in heights)), layout="constrained")
+        grid = figure.add_gridspec(1 + rows, 2, height_ratios=[0.45 + 0.3 * h for h in heights])
+        _ease_panel(figure.add_subplot(grid[0, :]), table, ids, labels)
+        values = table.drop_duplicates("article_id").set_index("article_id")
+        for index, metric in enumerate(others):
+            panel = figure.add_subplot(grid[1 + index // 2, index % 2])
+            _bar_panel(panel, scored[metric], labels, values[metric].to_dict(), {}, metric_title(metric))
+        figure.suptitle(f"{title}: each language's own formulas", fontweight="bold", x=0.01, ha="left")
         return figure
 
 
@@ -331,7 +366,7 @@ def editorialising_by_sentence(analysis: Any, ax: Axes | None = None) -> Figure:
             article_scores = summary.assign(article_id=summary["article_id"].astype(str)).set_index("article_id")["score"]
             for row, article_id in enumerate(ids):
                 value = article_scores.get(article_id)
-                if not _is_blank(value):
+                if not is_blank(value):
                     ax.text(1.005, 1 - (row + 0.5) / len(ids), f"{value:.2f}", transform=ax.transAxes,
                             va="center", fontsize=8)
             ax.text(1.005, 1.0, "article", transform=ax.transAxes, va="bottom", fontsize=7, color="#555555")
@@ -373,17 +408,22 @@ def claim_survival_matrix(analysis: Any, ax: Axes | None = None) -> Figure:
         column_of = {group: column for column, group in enumerate(order)}
         ax = _axes(ax, 1.5 + 0.3 * len(ids))
         cells = groups.drop_duplicates(["group_id", "article_id"])
-        seen = set()
-        glyphs = len(order) <= 60
-        for row in cells.itertuples(index=False):
-            status = str(row.status)
-            seen.add(status)
-            x, y = column_of[row.group_id], ids.index(row.article_id)
-            ax.add_patch(Rectangle((x, y), 1, 1, facecolor=STATUS_COLOURS.get(status, OTHER_STATUS_COLOUR),
-                                   edgecolor="white", linewidth=0.5))
-            if glyphs and STATUS_GLYPHS.get(status):
-                ax.text(x + 0.5, y + 0.5, STATUS_GLYPHS[status], ha="center", va="center", fontsize=7, color="black")
-        blank = len(cells) < len(order) * len(ids)
+        seen = set(cells["status"].astype(str))
+        known = [status for status in STATUS_COLOURS if status in seen] + sorted(seen - set(STATUS_COLOURS))
+        grid = np.full((len(ids), len(order)), np.nan)
+        for group_id, article_id, status in zip(cells["group_id"], cells["article_id"], cells["status"].astype(str)):
+            grid[ids.index(article_id), column_of[group_id]] = known.index(status)
+        palette = ListedColormap([STATUS_COLOURS.get(status, OTHER_STATUS_COLOUR) for status in known])
+        ax.pcolormesh(np.ma.masked_invalid(grid), cmap=palette, vmin=-0.5, vmax=len(known) - 0.5,
+                      edgecolors="white", linewidth=0.5)
+        if len(order) <= 60:
+            size = min(30.0, (250 / len(order)) ** 2)
+            for status in known:
+                rows, columns = np.nonzero(grid == known.index(status))
+                if STATUS_GLYPHS.get(status) and len(rows):
+                    ax.scatter(columns + 0.5, rows + 0.5, s=size, marker=GLYPH_MARKERS[status], color="black",
+                               facecolors="none" if status == "altered" else "black", linewidths=0.8)
+        blank = bool(np.isnan(grid).any())
         ax.set_xlim(0, len(order))
         ax.set_ylim(len(ids), 0)
         ax.set_yticks(np.arange(len(ids)) + 0.5, [version_labels(analysis, ids)[a] for a in ids])
@@ -391,17 +431,16 @@ def claim_survival_matrix(analysis: Any, ax: Axes | None = None) -> Figure:
         ax.set_xlabel("claim group (in the reference's order)")
         ax.spines[["left", "bottom"]].set_visible(False)
         ax.tick_params(length=0)
-        ax.set_title(title)
-        known = [status for status in STATUS_COLOURS if status in seen] + sorted(seen - set(STATUS_COLOURS))
+        ax.set_title(title, pad=20)
         handles = [
             Patch(facecolor=STATUS_COLOURS.get(status, OTHER_STATUS_COLOUR),
                   label=f"{status} ({STATUS_GLYPHS[status]})" if STATUS_GLYPHS.get(status) else status)
             for status in known
         ]
         if blank:
-            handles.append(Patch(facecolor="white", edgecolor="#999999", label="not compared"))
-        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
-                  borderaxespad=0.2, handlelength=1.2, columnspacing=1.0)
+            handles.append(Patch(facecolor="white", edgecolor="#999999", label="absent"))
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles),
+                  borderaxespad=0.1, handlelength=1.2, columnspacing=1.0)
         return _root_figure(ax)
 
 
@@ -452,7 +491,7 @@ def _translated_versions(analysis: Any, errors: pd.DataFrame) -> tuple[list[str]
         flagged = translation[translation["is_translation"].fillna(False).astype(bool)]
         chosen |= set(flagged["article_id"].astype(str))
         if "quality" in flagged.columns:
-            quality = {str(a): q for a, q in zip(flagged["article_id"], flagged["quality"]) if not _is_blank(q)}
+            quality = {str(a): q for a, q in zip(flagged["article_id"], flagged["quality"]) if not is_blank(q)}
     if _usable(errors, "article_id"):
         chosen |= set(errors["article_id"].astype(str))
     return [a for a in versions(analysis, "translation", "translation_errors") if a in chosen], quality
@@ -531,7 +570,7 @@ def _credit_notes(analysis: Any) -> dict[str, str]:
         return {}
     notes = {}
     for article_id, credited in zip(credits["article_id"], credits["credits_source"]):
-        if not _is_blank(credited):
+        if not is_blank(credited):
             notes[str(article_id)] = "credits source" if bool(credited) else "no credit"
     return notes
 
@@ -543,7 +582,7 @@ def derivation_tree(analysis: Any, ax: Axes | None = None) -> Figure:
         stemma = _table(analysis, "stemma")
         if not _usable(stemma, "parent", "child"):
             return _say(_axes(ax, 2.0), title, "No derivation tree for this family.")
-        edges = [(str(p), str(c)) for p, c in zip(stemma["parent"], stemma["child"]) if not (_is_blank(p) or _is_blank(c))]
+        edges = [(str(p), str(c)) for p, c in zip(stemma["parent"], stemma["child"]) if not (is_blank(p) or is_blank(c))]
         known = versions(analysis)
         nodes = list(dict.fromkeys(known + [node for edge in edges for node in edge]))
         layout = _tree_layout(nodes, edges)
@@ -571,7 +610,7 @@ def derivation_tree(analysis: Any, ax: Axes | None = None) -> Figure:
                                     "patchA": boxes[parent].get_bbox_patch(), "patchB": boxes[child].get_bbox_patch()})
             relation = str(getattr(row, "relation", "") or "").replace("_", "\n")
             confidence = getattr(row, "confidence", None)
-            label = relation + ("" if _is_blank(confidence) else f"\n{float(confidence):.2f}")
+            label = relation + ("" if is_blank(confidence) else f"\n{float(confidence):.2f}")
             # Labels sit beside their edge, on the side the edge leans to, so sibling labels never meet.
             side = "right" if x1 < x0 else "left"
             ax.text((x0 + x1) / 2 + (-0.04 if side == "right" else 0.04), (y0 + y1) / 2, label, ha=side, va="center",

@@ -38,9 +38,10 @@ DETECTED_LANGUAGES = (
     "ROMANIAN", "POLISH", "SWEDISH", "DANISH", "TURKISH", "RUSSIAN", "UKRAINIAN", "GREEK",
     "ARABIC", "HEBREW", "CHINESE", "JAPANESE", "KOREAN",
 )
-# Short spans load every n-gram model of every candidate language (about 25 MB each), so
-# sentences are checked against the supported three and the four most frequent neighbours.
+# Short spans load every n-gram model of every candidate language (about 25 MB each), so short
+# Latin-script texts (sentences) are checked against the supported three and four neighbours.
 SENTENCE_LANGUAGES = ("ENGLISH", "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH")
+_LINGUA_SHORT_TEXT = 120  # letters; lingua uses trigrams only from here on
 _LANGUAGE_NAMES = {
     "english": "en", "englisch": "en", "anglais": "en",
     "german": "de", "deutsch": "de", "allemand": "de",
@@ -74,6 +75,11 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
 
 
+def words(text: str) -> list[str]:
+    """The texts of :func:`tokenize`'s tokens, without offsets (faster when offsets are not needed)."""
+    return _TOKEN.findall(text)
+
+
 @lru_cache(maxsize=200_000)
 def lemmatize(word: str, language: str) -> str:
     """The simplemma lemma of ``word`` (the word itself for an unsupported language)."""
@@ -104,12 +110,19 @@ def _markers(language: str) -> frozenset[str]:
 
 
 def _marker_tokens(text: str) -> list[str]:
-    return [token.lower().replace("’", "'") for _, _, token in tokenize(text)]
+    return _TOKEN.findall(text.lower().replace("’", "'"))
 
 
-def _best(text: str, names: tuple[str, ...] = DETECTED_LANGUAGES) -> tuple[str, float]:
-    """lingua's best guess for ``text`` as a spin code, with its confidence (unknown, 0 if none)."""
-    values = _detector(names).compute_language_confidence_values(text)
+def _best(text: str) -> tuple[str, float]:
+    """lingua's best guess for ``text`` as a spin code, with its confidence (unknown, 0 if none).
+
+    Below 120 letters lingua reads every n-gram size, so short Latin-script texts are
+    checked against the smaller :data:`SENTENCE_LANGUAGES` set only.
+    """
+    letters = _LETTER.findall(text)
+    latin = sum(letter < "\u0250" for letter in letters)
+    short_latin = len(letters) < _LINGUA_SHORT_TEXT and 2 * latin >= len(letters)
+    values = _detector(SENTENCE_LANGUAGES if short_latin else DETECTED_LANGUAGES).compute_language_confidence_values(text)
     if not values or values[0].value <= 0:
         return UNKNOWN, 0.0
     best = values[0]
@@ -117,10 +130,10 @@ def _best(text: str, names: tuple[str, ...] = DETECTED_LANGUAGES) -> tuple[str, 
     return (code if code in SUPPORTED else f"unsupported:{code}"), best.value
 
 
-def _sample(text: str, limit: int) -> str:
+def _windows(text: str, limit: int) -> list[str]:
     """The text, or three windows of it (start, middle, end) cut at spaces."""
     if len(text) <= limit:
-        return text
+        return [text]
     width = limit // 3
     windows = []
     for start in (0, (len(text) - width) // 2, len(text) - width):
@@ -128,18 +141,24 @@ def _sample(text: str, limit: int) -> str:
         if start:
             window = window.partition(" ")[2] or window
         windows.append(window.rpartition(" ")[0] or window)
-    return "\n".join(windows)
+    return windows
 
 
 def detect_language(text: str) -> str:
-    """Article language: en/de/fr, ``unsupported:xx``, or ``unknown`` (too short, no letters, unsure)."""
+    """Article language: en/de/fr, ``unsupported:xx``, or ``unknown`` (too short, no letters, unsure).
+
+    A long text is read in three windows (start, middle, end); the language of two or more wins.
+    """
     if not isinstance(text, str):
         return UNKNOWN
     settings = _settings()
-    sample = _sample(text, settings["detection_sample_chars"])
+    windows = _windows(text, settings["detection_sample_chars"])
+    sample = "\n".join(windows)
     if len(_LETTER.findall(sample)) < settings["min_letters"]:
         return UNKNOWN
-    code, confidence = _best(sample)
+    votes = [_best(window) for window in windows]
+    codes = [code for code, _ in votes]
+    code, confidence = max(votes, key=lambda vote: (codes.count(vote[0]), vote[1]))
     if confidence < settings["min_article_confidence"]:
         return UNKNOWN
     if code in SUPPORTED and not _has_markers(sample, code, settings):
@@ -152,15 +171,18 @@ def _has_markers(text: str, language: str, settings) -> bool:
     tokens = _marker_tokens(text)
     if len(tokens) < settings["marker_check_min_words"]:
         return True
-    markers = _markers(language)
-    return sum(token in markers for token in tokens) / len(tokens) >= settings["min_marker_share"]
+    return _count_in(tokens, _markers(language)) / len(tokens) >= settings["min_marker_share"]
+
+
+def _count_in(tokens: list[str], vocabulary: frozenset[str]) -> int:
+    return sum(1 for token in tokens if token in vocabulary)
 
 
 def detect_sentence_language(text: str) -> str:
-    """Language of a short span (same codes as :func:`detect_language`) among :data:`SENTENCE_LANGUAGES`."""
+    """Language of a short span (same codes as :func:`detect_language`), without the article checks."""
     if not isinstance(text, str) or len(_LETTER.findall(text)) < _settings()["min_letters"]:
         return UNKNOWN
-    code, confidence = _best(text, SENTENCE_LANGUAGES)
+    code, confidence = _best(text)
     return code if confidence >= _settings()["min_article_confidence"] else UNKNOWN
 
 
@@ -168,21 +190,24 @@ def _sentence_language(text: str, article_language: str, settings) -> str:
     """The article's language unless the sentence is confidently another one.
 
     Plainly article-language sentences (by distinctive function words) skip lingua; another
-    supported language needs lingua's confidence and its own function words to agree.
+    supported language needs lingua's confidence and its own function words to agree; an
+    unsupported one needs lingua's confidence and none of the article language's function words.
     """
     tokens = _marker_tokens(text)
     if len(tokens) < settings["sentence_min_words"] or article_language == UNKNOWN:
         return article_language
-    counts = {language: sum(token in _markers(language) for token in tokens) for language in SUPPORTED}
+    counts = {language: _count_in(tokens, _markers(language)) for language in SUPPORTED}
     own = counts.get(article_language, 0)
     others = max(count for language, count in counts.items() if language != article_language)
     if own >= settings["sentence_min_markers"] and own >= 2 * others:
         return article_language
-    code, confidence = _best(text, SENTENCE_LANGUAGES)
+    code, confidence = _best(text)
     if code in (UNKNOWN, article_language) or confidence < settings["sentence_min_confidence"]:
         return article_language
     if code in SUPPORTED and not (counts[code] >= settings["sentence_min_markers"] and counts[code] > own):
         return article_language  # lingua and the function words must agree on a supported language
+    if code not in SUPPORTED and own:
+        return article_language  # a sentence with the article language's function words is not foreign
     return code
 
 
@@ -250,14 +275,14 @@ def _month_names(languages: tuple[str, ...]) -> frozenset[str]:
     return frozenset(names)
 
 
-_CANDIDATE = re.compile(r"(?P<term>\.{2,}|…|[.!?]+)(?P<close>(?:[ \u00a0\u202f]?»|[”“\"'’)\]])*)(?=\s+\S)")
+_CANDIDATE = re.compile(r"(?P<term>\.{2,}|…|[.!?]+)(?P<close>(?:[ \u00a0\u202f]?»|[”“«\"'’)\]])*)(?=\s+\S)")
 _LIST_MARKER = re.compile(r"(?:[-–—•*·▪►‣◦✓✔➤→]|\d{1,3}[.)]|[a-z]\))\s+")
 _HEADING_MARKER = re.compile(r"#{1,6}\s+")
 _QUOTE_MARKER = re.compile(r">\s*")
 _LINE_END = re.compile(r"[.!?…:;,][\"'”“’»)\]\s]*$")
 _FINAL_PUNCT = re.compile(r"[.!?…:;][\"'”“’»)\]\s]*$")
 _OPENERS = "\"'„“‚‘«([{¿¡"
-_DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.-?)+[^\W\d_]{1,2}")
 _WORD_START = re.compile(r"[^\W\d_]+")
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -406,7 +431,8 @@ def _token_before(text: str, period: int) -> str:
     start = period
     while start > 0 and not text[start - 1].isspace():
         start -= 1
-    return text[start:period].lstrip(_OPENERS)
+    token = text[start:period].lstrip(_OPENERS)
+    return re.split(r"['’]", token)[-1]  # "l'art" -> "art"
 
 
 def _next_word(text: str, position: int, end: int) -> str:
@@ -444,13 +470,14 @@ def _block_kind(text: str, block: _Block, spans, number: int, count: int, title:
         return "list_item"
     if block.marker == "heading":
         return "heading"
-    words = len(tokenize(text[block.start:block.end]))
-    single = len(spans) == 1
+    if len(spans) != 1:
+        return "body"
+    word_count = len(words(text[block.start:block.end]))
     unpunctuated = not _FINAL_PUNCT.search(text, block.start, block.end)
-    if number == 0 and count > 1 and single and words <= settings["headline_max_words"]:
+    if number == 0 and count > 1 and word_count <= settings["headline_max_words"]:
         if unpunctuated or text[block.end - 1] in "?!" or _same_title(text[block.start:block.end], title):
             return "headline"
-    if single and unpunctuated and words <= settings["heading_max_words"] and number < count - 1:
+    if unpunctuated and word_count <= settings["heading_max_words"] and number < count - 1:
         return "heading"
     return "body"
 
@@ -458,7 +485,7 @@ def _block_kind(text: str, block: _Block, spans, number: int, count: int, title:
 def _same_title(line: str, title: str | None) -> bool:
     if not title:
         return False
-    return [t.lower() for _, _, t in tokenize(line)] == [t.lower() for _, _, t in tokenize(title)]
+    return words(line.lower()) == words(title.lower())
 
 
 def _cut(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:

@@ -88,7 +88,7 @@ def analyze(
     steps.advance("sentences")
     claims_table = claims.claims_table(scored, sentences)
     steps.advance("claims")
-    readability_table = readability.score_articles(scored)
+    readability_table = readability.score_articles(scored, sentences)
     steps.advance("readability")
     editorial_table = editorial.editorial_table(sentences, classifier=classifier)
     summary = editorial.editorial_summary(editorial_table, sentences)

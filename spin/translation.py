@@ -24,6 +24,7 @@ model downloads.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -68,7 +69,7 @@ WORD_CHOICE = "Fluency/Word choice"
 
 SAME_LANGUAGE = "same-language"
 CROSS_LINGUAL = "cross-lingual"
-REFERENCE_FREE = "reference-free"
+NO_SOURCE = "no-source"
 
 # (status, kind) of a mutation row -> (category, severity, what it means for a translation).
 # Kept rows and kinds not listed here are not errors. Anchors inside an omitted or added
@@ -133,7 +134,10 @@ _QUOTE_PAIRS = {
 }
 _NAME_FOLDS = (("th", "s"), ("ph", "p"), ("l", "r"), ("v", "b"), ("w", "b"), ("f", "p"), ("z", "j"),
                ("c", "k"), ("q", "k"), ("y", "i"))
-_ENUMERATOR = re.compile(r"(?:^|[\s:;,(])(?:[a-z]|\d{1,2}|[ivx]{1,4})\)")
+# Across languages names are respelled by convention (Congress/Kongress, Africa/Afrika, Donbas/Donbass),
+# so only the confusions no spelling convention makes count there.
+_CROSS_LINGUAL_NAME_FOLDS = (("l", "r"), ("v", "b"))
+_ENUMERATOR = re.compile(r"(?:^|[\s:;,])(?:[a-z]|\d{1,2}|[ivx]{1,4})$")  # "a)", "2)", "iv)" enumerations
 _SENTENCE_INITIAL = re.compile(r"(?:^|[.!?…]\s+|\n\s*|[\"“”„«»‚‘(\[—–-]\s*)$")
 _LINKING = ("", "s", "es", "n", "en", "e")
 _CHRF = CHRF()
@@ -260,16 +264,24 @@ def chrf(hypothesis: str, reference: str) -> float:
 # --------------------------------------------------------------------------- accuracy: mutations
 
 
-def errors_from_mutations(mutations: pd.DataFrame) -> list[TranslationError]:
+def errors_from_mutations(mutations: pd.DataFrame, same_language: bool = True,
+                          settings: Mapping | None = None) -> list[TranslationError]:
     """Translation errors from mutation rows (status, kind, offsets), mapped by :data:`MUTATION_ERRORS`.
 
     Offsets of ``start``/``end`` are into the translation, ``source_start``/``source_end`` into the
     source. An anchor dropped (added) inside a statement that is itself dropped (added) is not
-    counted again.
+    counted again. Within one language, a kept statement whose wording departs from the source
+    (sentence chrF below ``divergence_max_chrf``) is a Minor mistranslation; across languages a
+    name added is not an error (the name finder cannot tell German nouns from names).
     """
     if mutations is None or mutations.empty:
         return []
     rows = mutations.to_dict("records")
+    if not same_language:
+        rows = [row for row in rows if not (row["status"] == "added" and row["kind"] == "entity")]
+    rows, unmatched = _pair_unmatched_statements(rows)
+    if same_language:
+        unmatched += _divergence_errors(rows, _settings(settings)["divergence_max_chrf"])
     whole = {
         status: [(row[start], row[end]) for row in rows if row["status"] == status and row["kind"] == "claim"]
         for status, start, end in (("dropped", "source_start", "source_end"), ("added", "start", "end"))
@@ -284,14 +296,66 @@ def errors_from_mutations(mutations: pd.DataFrame) -> list[TranslationError]:
             if _inside(span, whole[row["status"]]):
                 continue
         category, severity, what = mapped
-        detail = what + (f": {row['detail']}" if _present(row.get("detail")) else "")
+        detail = _mutation_detail(what, row.get("detail"))
         text = row.get("version_text") if row["status"] != "dropped" else row.get("source_text")
         errors.append(TranslationError(
             start=_offset(row.get("start")), end=_offset(row.get("end")), text=str(text) if _present(text) else "",
             source_start=_offset(row.get("source_start")), source_end=_offset(row.get("source_end")),
             category=category, severity=severity, detail=detail, check=f"mutation_{row['kind']}",
         ))
+    return errors + unmatched
+
+
+def _divergence_errors(rows: list[dict], max_chrf: float) -> list[TranslationError]:
+    errors = []
+    for row in rows:
+        if row["kind"] != "claim" or row["status"] not in ("kept", "altered"):
+            continue
+        source, version = str(row.get("source_text") or ""), str(row.get("version_text") or "")
+        score = chrf(version, source)
+        if score < max_chrf:
+            errors.append(TranslationError(
+                _offset(row["start"]), _offset(row["end"]), version, _offset(row["source_start"]),
+                _offset(row["source_end"]), MISTRANSLATION, MINOR,
+                f"wording departs from the source statement (chrF {score:.0f})", "mutation_claim"))
     return errors
+
+
+def _pair_unmatched_statements(rows: list[dict]) -> tuple[list[dict], list[TranslationError]]:
+    """A source statement and a version statement left unaligned at the same place (between the
+    same aligned statements) and of comparable length are most likely one statement rendered too
+    freely to be matched, not an omission plus an addition: they become one Minor mistranslation."""
+    links = sorted((row["source_start"], row["start"]) for row in rows
+                   if row["kind"] == "claim" and row["status"] in ("kept", "altered")
+                   and _present(row["source_start"]) and _present(row["start"]))
+    source_marks, target_marks = [link[0] for link in links], sorted(link[1] for link in links)
+    gaps: dict[int, tuple[list[dict], list[dict]]] = defaultdict(lambda: ([], []))
+    for row in rows:
+        if row["kind"] == "claim" and row["status"] == "dropped" and _present(row["source_start"]):
+            gaps[bisect.bisect(source_marks, row["source_start"])][0].append(row)
+        elif row["kind"] == "claim" and row["status"] == "added" and _present(row["start"]):
+            gaps[bisect.bisect(target_marks, row["start"])][1].append(row)
+    paired: set[int] = set()
+    errors = []
+    for dropped, added in gaps.values():
+        for source_row, target_row in zip(dropped, added):
+            source_length = len(str(source_row.get("source_text") or ""))
+            target_length = len(str(target_row.get("version_text") or ""))
+            if not (0.5 <= (target_length + 1) / (source_length + 1) <= 2.0):
+                continue
+            paired.update((id(source_row), id(target_row)))
+            errors.append(TranslationError(
+                _offset(target_row["start"]), _offset(target_row["end"]), str(target_row.get("version_text") or ""),
+                _offset(source_row["source_start"]), _offset(source_row["source_end"]), MISTRANSLATION, MINOR,
+                "statement not matched to its source statement (rendered freely or wrongly)", "mutation_claim"))
+    return [row for row in rows if id(row) not in paired], errors
+
+
+def _mutation_detail(what: str, detail) -> str:
+    """The mutation's own detail when it already names the kind of change, else prefixed with it."""
+    if not _present(detail):
+        return what
+    return str(detail) if what.split()[0] in str(detail).lower() else f"{what}: {detail}"
 
 
 def _present(value) -> bool:
@@ -312,11 +376,11 @@ def _inside(span: tuple, spans: list[tuple]) -> bool:
 # --------------------------------------------------------------------------- accuracy: name forms
 
 
-def name_key(name: str) -> str:
+def name_key(name: str, folds: Sequence[tuple[str, str]] = _NAME_FOLDS) -> str:
     """A name as a round trip through another script or language may garble it: lower case,
     accents folded, easily confused letters merged (l/r, v/b, f/p, th/s …), doubled letters collapsed."""
     key = _fold(name)
-    for old, new in _NAME_FOLDS:
+    for old, new in folds:
         key = key.replace(old, new)
     key = re.sub(r"[^a-z]", "", key)
     return re.sub(r"(.)\1+", r"\1", key)
@@ -328,29 +392,39 @@ def name_form_errors(source_text: str, source_language: str, target_text: str,
     turned into a common word, or garbled the way a transliteration round trip garbles them."""
     names: dict[str, tuple[set[str], tuple[int, int]]] = {}
     for entity in find_entities(source_text, source_language):
-        surface = re.sub(r"(?:['’]s|['’])$", "", entity.text)
+        lead = re.match(r"(?:[^\W\d_]*[a-zà-ÿ][^\W\d_]*\s+)*", entity.text).end()  # "of Apple" -> "Apple"
+        surface = re.sub(r"(?:['’]s|['’])$", "", entity.text[lead:])
         if len(surface) < 3:
             continue
-        forms, span = names.setdefault(_fold(surface), (set(), (entity.start, entity.start + len(surface))))
+        start = entity.start + lead
+        forms, span = names.setdefault(_fold(surface), (set(), (start, start + len(surface))))
         forms.add(surface)
     words = _words(target_text)
     initial = _initial_positions(target_text, words)
     errors: list[TranslationError] = []
     for folded, (forms, (source_start, source_end)) in names.items():
-        errors.extend(_case_errors(target_text, target_language, forms, folded, source_start, source_end, initial))
+        errors.extend(_case_errors(target_text, target_language, forms, folded, source_start, source_end, initial,
+                                   cross_lingual=source_language != target_language))
         errors.extend(_spacing_errors(target_text, forms, folded, source_start, source_end))
         if " " not in folded:
-            errors.extend(_transliteration_errors(words, forms, folded, source_start, source_end))
+            folds = _NAME_FOLDS if source_language == target_language else _CROSS_LINGUAL_NAME_FOLDS
+            errors.extend(_transliteration_errors(words, forms, folded, source_start, source_end, folds))
     return errors
 
 
-def _case_errors(text, language, forms, folded, source_start, source_end, initial) -> list[TranslationError]:
+def _case_errors(text, language, forms, folded, source_start, source_end, initial, cross_lingual) -> list[TranslationError]:
+    """Occurrences of a name in another case. Not counted: a capital forced by the sentence start,
+    accents added or dropped (Politburo/Politbüro), and across languages a common word of the
+    target language that happens to be spelled like the name (ALS/als)."""
     errors = []
+    accentless = {_strip_accents(form) for form in forms}
     for match in re.finditer(rf"(?<!\w){re.escape(folded)}(?!\w)", _fold_keep_length(text)):
         surface = text[match.start():match.end()]
-        if surface in forms or _in_upper_line(text, match.start()):
+        if surface in forms or _strip_accents(surface) in accentless or _in_upper_line(text, match.start()):
             continue
-        if surface.islower() and match.start() in initial:
+        if match.start() in initial and (surface.islower() or _shape(surface) == "title"):
+            continue
+        if cross_lingual and surface.islower() and _zipf(surface, language) >= 5.0:
             continue
         common = surface.islower() and _zipf(surface, language) >= 3.0
         detail = (f"name “{min(forms)}” turned into the common word “{surface}”" if common
@@ -377,17 +451,24 @@ def _spacing_errors(text, forms, folded, source_start, source_end) -> list[Trans
     return errors
 
 
-def _transliteration_errors(words, forms, folded, source_start, source_end) -> list[TranslationError]:
-    key = name_key(folded)
+def _transliteration_errors(words, forms, folded, source_start, source_end, folds) -> list[TranslationError]:
+    """Capitalised words that equal the name under the confusions ``folds`` but are spelled differently
+    (beyond accents and doubled letters)."""
+    key = name_key(folded, folds)
+    plain = name_key(folded, ())
     if len(key) < 3:
         return []
     errors = []
     for start, end, word in words:
-        if _fold(word) != folded and name_key(word) == key:
+        if word[:1].isupper() and name_key(word, ()) != plain and name_key(word, folds) == key:
             errors.append(TranslationError(start, end, word, source_start, source_end, MISTRANSLATION, MAJOR,
                                            f"name “{min(forms)}” garbled as “{word}” (transliteration)",
                                            "name_form"))
     return errors
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _fold_keep_length(text: str) -> str:
@@ -439,6 +520,30 @@ def case_inconsistency_errors(text: str, language: str, settings: Mapping | None
             if _shape(word) != usual:
                 errors.append(TranslationError(start, end, word, None, None, INCONSISTENCY, MINOR,
                                                f"“{word}” elsewhere written “{usual_form}”", "name_case"))
+    return errors
+
+
+def name_variant_errors(text: str, language: str) -> list[TranslationError]:
+    """Names spelled two ways in one text that a transliteration round trip confuses (Llama / Rama):
+    the rarer spelling is reported. Only capitalised words that are not sentence-initial count."""
+    words = _words(text)
+    initial = _initial_positions(text, words)
+    spellings: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for start, end, word in words:
+        word = re.sub(r"(?:['’]s|['’])$", "", word)
+        if start in initial or not word[:1].isupper() or not word.isalpha() or len(word) < 4:
+            continue
+        spellings[name_key(word)].append((start, start + len(word), word))
+    errors = []
+    for found in spellings.values():
+        counts = Counter(_fold(word) for _, _, word in found)
+        if len(counts) < 2:
+            continue
+        usual = max(counts, key=lambda spelling: (counts[spelling], spelling))
+        usual_form = next(word for _, _, word in found if _fold(word) == usual)
+        errors.extend(TranslationError(start, end, word, None, None, INCONSISTENCY, MINOR,
+                                       f"name “{word}” elsewhere spelled “{usual_form}” (transliteration)", "name_form")
+                      for start, end, word in found if _fold(word) != usual)
     return errors
 
 
@@ -508,10 +613,11 @@ def _foreign_word_errors(sentence: _Sentence, words, language: str, config) -> l
 
 
 def repetition_errors(text: str, language: str, settings: Mapping | None = None) -> list[TranslationError]:
-    """Duplicated phrases: a phrase repeated at once or after a few words ("of hundreds of terabytes
-    of hundreds of terabytes"), and a word doubled ("the the"), except words listed as repeatable."""
+    """Duplicated phrases: a phrase repeated at once or after a few function words ("hundreds of
+    terabytes of hundreds of terabytes"), and a word doubled ("the the"), except words listed as
+    repeatable. Parallel phrases ("a few days, a few weeks") are not duplicates."""
     config = _settings(settings)
-    words = _words(text)
+    words = _words_and_numbers(text)
     lower = [word.lower() for _, _, word in words]
     repeatable = word_list(language, "repeatable_words")
     taken: list[tuple[int, int]] = []
@@ -524,7 +630,10 @@ def repetition_errors(text: str, language: str, settings: Mapping | None = None)
                 j = i + size + gap
                 if lower[j:j + size] != phrase or _same_sentence_break(text, words[i][0], words[j + size - 1][1]):
                     continue
-                if size == 1 and (phrase[0] in repeatable or not phrase[0].isalpha()):
+                if any(_zipf(word, language) < config["repeat_content_max_zipf"] for word in lower[i + size:j]):
+                    continue
+                if size == 1 and (phrase[0] in repeatable or not words[i][2].isalpha() or not words[i][2].islower()
+                                  or text[words[i][1]:words[j][0]].strip()):
                     continue
                 if size > 1 and all(_zipf(word, language) >= config["repeat_content_max_zipf"] or len(word) < 3
                                     for word in phrase):
@@ -562,8 +671,7 @@ def quote_errors(text: str, language: str) -> list[TranslationError]:
                 expected = "(" if ch == ")" else "["
                 if stack and stack[-1][0] == expected:
                     stack.pop()
-                elif not (ch == ")" and _ENUMERATOR.match(paragraph, max(0, position - 5)) and
-                          _ENUMERATOR.search(paragraph[max(0, position - 5):position + 1])):
+                elif not (ch == ")" and _ENUMERATOR.search(paragraph[:position])):
                     errors.append(_mark_error(text, offset + position, f"closing “{ch}” without an opening one"))
             elif ch == '"' or ch in closers or any(ch == open_ for open_, _ in pairs):
                 if stack and _closes(stack[-1][0], ch, pairs):
@@ -625,6 +733,8 @@ def literal_rendering_errors(text: str, language: str) -> list[TranslationError]
         for i in range(len(words) - size + 1):
             if all(_matches(part, keys[i + k], words[i + k][2]) for k, part in enumerate(pattern)):
                 start, end = words[i][0], words[i + size - 1][1]
+                if any(error.start < end and start < error.end for error in errors):
+                    continue
                 category = TERMINOLOGY if kind in ("finance", "legal", "tech") else MISTRANSLATION
                 what = {"idiom": "set phrase rendered literally", "false_friend": "false friend"}.get(
                     kind, f"{kind} term rendered literally")
@@ -662,6 +772,8 @@ def implausible_word_errors(text: str, language: str, settings: Mapping | None =
             errors.append(TranslationError(start, end, word, None, None, WORD_CHOICE, MINOR,
                                            f"rare word (Zipf {frequency:.1f}), implausible here", "rare_word"))
             continue
+        if _zipf(_word_key(word, language), language) > 0:
+            continue
         parts = _compound_parts(word, language, config["compound_part_min_zipf"])
         if parts and language == "de":
             continue
@@ -696,12 +808,37 @@ def unparsed_sentence_errors(sentences: Sequence[_Sentence], language: str) -> l
             errors.append(TranslationError(sentence.start, sentence.end, sentence.text, None, None, GRAMMAR, MINOR,
                                            f"sentence starts with lower-case “{first}”", "unparsed"))
             continue
+        restart = _lower_case_restart(sentence.text, language)
+        if restart is not None:
+            start = sentence.start + restart
+            errors.append(TranslationError(start, sentence.end, sentence.text[restart:], None, None, GRAMMAR, MINOR,
+                                           f"sentence goes on in lower case after a full stop: "
+                                           f"“{sentence.text[restart:].split()[0]}”", "unparsed"))
+            continue
         last = words[-1][2].lower()
         tail = sentence.text[words[-1][1]:].strip()
         if last in dangling and tail[:1] in (".", "!", "?"):
             errors.append(TranslationError(sentence.start, sentence.end, sentence.text, None, None, GRAMMAR, MINOR,
                                            f"sentence ends on “{words[-1][2]}”", "unparsed"))
     return errors
+
+
+def _lower_case_restart(text: str, language: str) -> int | None:
+    """Offset of a lower-case word right after a sentence-final mark that is not an abbreviation's."""
+    abbreviations = _abbreviations(language)
+    for match in re.finditer(r"(\S+?)([.!?])\s+(?=[^\W\d_A-ZÀ-ÖØ-Þ])", text):
+        token = match.group(1)
+        if match.group(2) == "." and (re.sub(r"\W", "", token).isdigit() or len(token.strip("(\"'“")) <= 1
+                                      or (token + ".").lower() in abbreviations):
+            continue
+        if text[match.end():match.end() + 1].islower():
+            return match.end()
+    return None
+
+
+@lru_cache(maxsize=None)
+def _abbreviations(language: str) -> frozenset[str]:
+    return frozenset(entry.replace(" ", "").lower() for entry in word_list(language, "abbreviations"))
 
 
 # --------------------------------------------------------------------------- machine translation
@@ -740,13 +877,14 @@ def machine_translation_likelihood(text: str, language: str, source_text: str | 
     non-words and broken quotes, per 100 words. Given the source, a length ratio close to the
     usual one for the language pair (literal translation) adds to it.
     """
-    if not text or not text.strip() or language not in SUPPORTED_LANGUAGES:
+    if not text or not _words(text) or language not in SUPPORTED_LANGUAGES:
         return math.nan, []
     errors = intrinsic_errors(text, language, source_language=source_language, settings=settings)
-    errors += case_inconsistency_errors(text, language, settings)
+    errors += case_inconsistency_errors(text, language, settings) + name_variant_errors(text, language)
     if source_text and source_text.strip() and source_language in SUPPORTED_LANGUAGES:
         errors += name_form_errors(source_text, source_language, text, language)
-    return likelihood_from_errors(errors, len(_words(text)), text, language, source_text, source_language, settings)
+    return likelihood_from_errors(errors, len(_words_and_numbers(text)), text, language, source_text, source_language,
+                                  settings)
 
 
 def likelihood_from_errors(errors: Sequence[TranslationError], words: int, text: str, language: str,
@@ -808,14 +946,14 @@ def assess_translation(source_text: str | None, source_language: str | None, tar
     """Assess ``target_text`` as a translation of ``source_text`` (same language or across languages).
 
     Returns ``(summary, errors)``. ``summary`` holds mode (same-language / cross-lingual /
-    reference-free when no source is given), quality, adequacy, fluency (0–100), penalty (MQM
+    no-source when none is given), quality, adequacy, fluency (0–100), penalty (MQM
     points per 100 source words), words, counts per category, chrf (same language only) and
     machine_translation_likelihood with its reasons. ``errors`` has the columns
     :data:`ERROR_COLUMNS`, offsets into ``target_text`` and ``source_text``.
     """
     has_source = bool(source_text and source_text.strip()) and source_language in SUPPORTED_LANGUAGES
-    mode = REFERENCE_FREE if not has_source else SAME_LANGUAGE if source_language == target_language else CROSS_LINGUAL
-    if not target_text or not target_text.strip() or target_language not in SUPPORTED_LANGUAGES:
+    mode = NO_SOURCE if not has_source else SAME_LANGUAGE if source_language == target_language else CROSS_LINGUAL
+    if not target_text or not _words(target_text) or target_language not in SUPPORTED_LANGUAGES:
         return _empty_summary(mode), _errors_frame([])
     sentences = target_sentences if target_sentences is not None else sentence_rows(target_text, target_language)
     errors = intrinsic_errors(target_text, target_language, sentences,
@@ -825,15 +963,19 @@ def assess_translation(source_text: str | None, source_language: str | None, tar
         garbled = {_fold(error.text if error.source_start is None else source_text[error.source_start:error.source_end])
                    for error in names}
         mutation_errors = [error for error in errors_from_mutations(
-            compare_texts(source_text, source_language, target_text, target_language))
+            compare_texts(source_text, source_language, target_text, target_language),
+            same_language=mode == SAME_LANGUAGE, settings=settings)
             if not (error.check == "mutation_entity" and error.category == OMISSION and _fold(error.text) in garbled)]
         errors = mutation_errors + names + errors
     else:
-        errors = errors + case_inconsistency_errors(target_text, target_language, settings)
+        errors = errors + case_inconsistency_errors(target_text, target_language, settings) + name_variant_errors(
+            target_text, target_language)
     errors = _without_overlaps(errors, settings)
-    target_words = len(_words(target_text))
-    words = len(_words(source_text)) if has_source else target_words
+    target_words = len(_words_and_numbers(target_text))
+    words = len(_words_and_numbers(source_text)) if has_source else target_words
     summary = {"mode": mode, "words": words, **score_errors(errors, words, settings)}
+    if mode == NO_SOURCE:
+        summary.update(quality=math.nan, adequacy=math.nan)  # meaning cannot be checked without the source
     summary["chrf"] = chrf(target_text, source_text) if mode == SAME_LANGUAGE else math.nan
     likelihood, reasons = likelihood_from_errors(
         errors, target_words, target_text, target_language,
@@ -848,7 +990,7 @@ def assess_translation(source_text: str | None, source_language: str | None, tar
 
 
 def _without_overlaps(errors: list[TranslationError], settings) -> list[TranslationError]:
-    """One error per stretch of text and category: the heaviest wins."""
+    """One error per stretch of text and top-level category: the heaviest wins."""
     ranked = sorted(errors, key=lambda error: -error_weight(error.category, error.severity, settings))
     kept: list[TranslationError] = []
     for error in ranked:
@@ -860,13 +1002,19 @@ def _without_overlaps(errors: list[TranslationError], settings) -> list[Translat
 
 
 def _overlap(a: TranslationError, b: TranslationError) -> bool:
+    """Two errors of one top-level category (Accuracy, Fluency …) on mostly the same span (a name
+    inside a whole-sentence error is a finding of its own)."""
     if a.category.split("/")[0] != b.category.split("/")[0] and NON_TRANSLATION not in (a.category, b.category):
         return False
     if a.start is not None and b.start is not None:
-        return a.start < b.end and b.start < a.end and (a.category == b.category or NON_TRANSLATION in (a.category, b.category))
-    if a.start is None and b.start is None and a.source_start is not None and b.source_start is not None:
-        return a.category == b.category and a.source_start < b.source_end and b.source_start < a.source_end
-    return False
+        spans = (a.start, a.end), (b.start, b.end)
+    elif a.start is None and b.start is None and a.source_start is not None and b.source_start is not None:
+        spans = (a.source_start, a.source_end), (b.source_start, b.source_end)
+    else:
+        return False
+    (a_start, a_end), (b_start, b_end) = spans
+    shared = min(a_end, b_end) - max(a_start, b_start)
+    return shared > 0 and shared >= 0.5 * max(a_end - a_start, b_end - b_start)
 
 
 def _empty_summary(mode: str) -> dict:
@@ -896,7 +1044,8 @@ def translation_table(articles: pd.DataFrame, sentences: pd.DataFrame | None = N
     ``reference`` is the article_id of the family's reference (its source); a reconstructed
     reference that is not an article (the consensus) is passed as ``reference_text`` and
     ``reference_language`` (``reference`` then names it). Without any, versions are assessed
-    reference-free and the family's language is the one most versions are written in.
+    without one (no-source mode: fluency only, quality and adequacy empty) and the family's language
+    is the one most versions are written in.
 
     A version in another language than the reference is a translation from it; a version in the
     same language is a round trip when its machine_translation_likelihood reaches
@@ -917,7 +1066,7 @@ def translation_table(articles: pd.DataFrame, sentences: pd.DataFrame | None = N
     rows, error_frames = [], []
     for article_id, text in texts.items():
         language = languages[article_id]
-        family_language = reference_language if has_reference else _family_language(usable, article_id)
+        family_language = reference_language if has_reference else _family_language(usable)
         own_sentences = _article_sentences(sentences, article_id, text, language)
         summary, errors = assess_translation(reference_text, reference_language, text, language, settings,
                                              own_sentences) if article_id != reference else \
@@ -945,14 +1094,17 @@ def translation_table(articles: pd.DataFrame, sentences: pd.DataFrame | None = N
     return _translation_frame(rows), _table_errors_frame(error_frames)
 
 
-def _family_language(articles: pd.DataFrame, article_id: str) -> str | None:
-    """The language most of the other versions are written in (ties: the earliest version's)."""
-    others = articles[articles["article_id"] != article_id]
-    if others.empty:
+def _family_language(articles: pd.DataFrame) -> str | None:
+    """The language most versions are written in; a tie goes to the earliest published (else first) version's."""
+    if len(articles) < 2:
         return None
-    counts = Counter(others["language"])
+    ordered = articles
+    if "published" in articles.columns:
+        published = pd.to_datetime(articles["published"], errors="coerce", utc=True)
+        ordered = articles.assign(_published=published).sort_values("_published", kind="stable", na_position="last")
+    counts = Counter(ordered["language"])
     best = max(counts.values())
-    return next(language for language in others["language"] if counts[language] == best)
+    return next(language for language in ordered["language"] if counts[language] == best)
 
 
 def _article_sentences(sentences: pd.DataFrame | None, article_id: str, text: str, language: str) -> list[_Sentence]:
@@ -989,7 +1141,7 @@ class TranslationQuality(TransformerMixin, BaseEstimator):
     machine_translation_likelihood, one row per pair (see :func:`assess_translation`).
 
     ``X`` is a DataFrame with columns ``source`` and ``target`` (or a sequence of pairs); an
-    empty ``source`` assesses the target reference-free.
+    empty ``source`` assesses the target alone (no-source mode).
     """
 
     def __init__(self, source_language: str = "en", target_language: str = "de", settings=None):

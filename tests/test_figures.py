@@ -31,6 +31,7 @@ GERMAN = (
     "Der Stadtrat genehmigte am Dienstag eine Straßenbahnlinie, sagte der Bürgermeister. "
     "Sie kostet 120 Millionen Pfund.\n"
 )
+NAN = float("nan")
 TEXTS = {"src": (SOURCE, "en", "source"), "blog": (BLOG, "en", "repost"), "de": (GERMAN, "de", "repost")}
 
 
@@ -106,12 +107,12 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
         "claims": claims,
         "claim_groups": pd.DataFrame(groups, columns=["group_id", "article_id", "claim_id", "status"]),
         "readability": pd.DataFrame([
-            {"article_id": "src", "language": "en", "formula_family": "flesch", "words": 25, "sentences": 4, "syllables": 38,
-             "flesch_reading_ease": 62.5, "flesch_kincaid_grade": 8.1, "wiener_sachtextformel": float("nan")},
-            {"article_id": "blog", "language": "en", "formula_family": "flesch", "words": 24, "sentences": 4, "syllables": 40,
-             "flesch_reading_ease": 55.0, "flesch_kincaid_grade": 9.0, "wiener_sachtextformel": float("nan")},
-            {"article_id": "de", "language": "de", "formula_family": "amstad", "words": 17, "sentences": 3, "syllables": 41,
-             "flesch_reading_ease": 40.2, "flesch_kincaid_grade": 12.3, "wiener_sachtextformel": 9.4},
+            {"article_id": "src", "language": "en", "formula_family": "english", "words": 25, "sentences": 4, "syllables": 38,
+             "flesch_reading_ease": 62.5, "flesch_kincaid_grade": 8.1, "flesch_amstad": NAN, "wiener_sachtextformel": NAN},
+            {"article_id": "blog", "language": "en", "formula_family": "english", "words": 24, "sentences": 4, "syllables": 40,
+             "flesch_reading_ease": 55.0, "flesch_kincaid_grade": 9.0, "flesch_amstad": NAN, "wiener_sachtextformel": NAN},
+            {"article_id": "de", "language": "de", "formula_family": "german", "words": 17, "sentences": 3, "syllables": 41,
+             "flesch_reading_ease": NAN, "flesch_kincaid_grade": NAN, "flesch_amstad": 40.2, "wiener_sachtextformel": 9.4},
         ]),
         "editorial": pd.DataFrame(editorial_rows),
         "editorial_summary": pd.DataFrame([
@@ -202,13 +203,26 @@ def test_overview_on_nothing_still_renders(tmp_path):
     assert [path.suffix for path in paths] == [".png", ".svg"] and all(path.stat().st_size > 1000 for path in paths)
 
 
-def test_readability_skips_counts_and_says_when_a_formula_does_not_apply():
+def test_reading_ease_takes_each_languages_own_formula():
     table = synthetic_tables()["readability"]
-    assert figures.readability_metrics(table) == ["flesch_reading_ease", "flesch_kincaid_grade", "wiener_sachtextformel"]
-    assert figures.primary_readability_metric(table) == "flesch_reading_ease"
-    texts = _texts(figures.readability_by_version(FakeAnalysis(synthetic_tables())))
-    assert texts.count("n/a for this language") == 2  # Wiener Sachtextformel is German-only here
-    assert "62.5" in texts and "9.4" in texts and "Wiener sachtextformel" in texts
+    assert figures.readability_metrics(table) == ["flesch_reading_ease", "flesch_kincaid_grade", "flesch_amstad", "wiener_sachtextformel"]
+    ease = figures.reading_ease(table)
+    assert ease.to_dict("list") == {"article_id": ["src", "blog", "de"], "value": [62.5, 55.0, 40.2],
+                                    "formula": ["Flesch", "Flesch", "Flesch–Amstad"]}
+    only_lix = pd.DataFrame({"article_id": ["fr", "xx"], "words": [10, 3], "lix": [41.0, NAN]})
+    assert figures.reading_ease(only_lix).fillna(0).to_dict("list") == {"article_id": ["fr", "xx"], "value": [41.0, 0.0],
+                                                                       "formula": ["Lix", ""]}
+
+
+def test_readability_figure_shows_each_formula_only_where_it_applies():
+    fig = figures.readability_by_version(FakeAnalysis(synthetic_tables()))
+    panels = {ax.get_title(loc="left"): [label.get_text() for label in ax.get_yticklabels()] for ax in fig.axes}
+    assert panels == {"Reading ease (0–100, higher is easier)": ["src (en)", "blog (en)", "de (de)"],
+                      "Flesch kincaid grade": ["src (en)", "blog (en)"], "Wiener sachtextformel": ["de (de)"]}
+    texts = _texts(fig)
+    assert "40.2  Flesch–Amstad" in texts and "62.5  Flesch" in texts and "9.4" in texts
+    unsupported = pd.DataFrame({"article_id": ["a", "b"], "flesch_reading_ease": [50.0, NAN]})
+    assert "n/a (no formula for this language)" in _texts(figures.readability_by_version({"readability": unsupported}))
 
 
 def test_versions_put_the_reference_first_and_labels_are_short():
@@ -249,14 +263,23 @@ def test_heat_strip_follows_reading_order_and_outlines_headlines():
 def test_claim_matrix_colours_and_glyphs():
     fig = figures.claim_survival_matrix(FakeAnalysis(synthetic_tables()))
     ax = fig.axes[0]
-    colours = {(patch.get_x(), patch.get_y()): matplotlib.colors.to_hex(patch.get_facecolor()) for patch in ax.patches}
-    assert colours[(0, 1)] == figures.STATUS_COLOURS["altered"].lower()
-    assert colours[(2, 2)] == figures.STATUS_COLOURS["dropped"].lower()
-    assert colours[(2, 0)] == figures.STATUS_COLOURS["kept"].lower()
-    glyphs = sorted(text.get_text() for text in ax.texts)
-    assert glyphs == ["~", "~", "×"]
+    mesh = ax.collections[0]
+    colours = [matplotlib.colors.to_hex(colour) for colour in mesh.to_rgba(mesh.get_array().ravel())]
+    by_status = {name: figures.STATUS_COLOURS[name].lower() for name in ("kept", "altered", "dropped")}
+    # rows: src, blog, de; columns: the claim groups in the reference's order
+    assert colours == [by_status[name] for name in ("kept", "kept", "kept", "altered", "altered", "kept", "kept", "kept", "dropped")]
+    glyphs = {tuple(map(tuple, scatter.get_offsets())) for scatter in ax.collections[1:]}
+    assert glyphs == {((0.5, 1.5), (1.5, 1.5)), ((2.5, 2.5),)}
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert legend == ["kept", "altered (~)", "dropped (×)"]
+
+
+def test_claim_matrix_marks_absent_cells():
+    groups = pd.DataFrame([("g1", "a", 1, "kept"), ("g2", "b", 1, "added"), ("g1", "b", 2, "reworded")],
+                          columns=["group_id", "article_id", "claim_id", "status"])
+    ax = figures.claim_survival_matrix({"claim_groups": groups}).axes[0]
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["kept", "added (+)", "reworded", "absent"]
+    assert ax.collections[0].get_array().mask.sum() == 1
 
 
 def test_number_and_name_changes_count_only_numbers_and_names_against_the_reference():
