@@ -14,7 +14,11 @@ version every perturbation starts from) and a human translation (``eng_sent``).
 2. Perturbations: source vs ``pert_sent`` for ``critical_id10_numbers_replaced`` (numbers) and
    ``critical_id9_ne_replaced`` / ``critical_id25_ne_removed`` (names): the share of pairs where a
    mismatch is found. Only items with ``pert_check`` true.
-3. Speed: ``extract_claims`` on pseudo-articles of 20 DEMETR sentences (sources and English
+3. Extra development check (en↔de, news): WMT21 newstest2021 segments whose machine translation
+   experts found error-free (MQM score 0; ``../shared/data/wmt-mqm-ende``, first 400): the share
+   of English source / German translation pairs whose anchors match. Used while writing the
+   German rules, so it is a development figure, not a held-out one.
+4. Speed: ``extract_claims`` on pseudo-articles of 20 DEMETR sentences (sources and English
    sides), one process, after warm-up; and ``anchors`` per sentence.
 
 Items are split by id: odd ids are **dev** (looked at while writing the rules), even ids are
@@ -119,6 +123,27 @@ def perturbations(items: list[dict], split: str, show: int) -> dict:
     return figures
 
 
+def wmt_error_free(limit: int = 400) -> dict:
+    import csv
+
+    path = DATA / "wmt-mqm-ende" / "newstest2021_ende_mqm_segments.tsv.gz"
+    if not path.exists():
+        return {}
+    pairs, seen = [], set()
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["mqm_avg_score"] and float(row["mqm_avg_score"]) == 0 and row["seg_id"] not in seen:
+                seen.add(row["seg_id"])
+                pairs.append((row["source"], row["target"]))
+    pairs = pairs[:limit]
+    figures = {"pairs": len(pairs)}
+    for name, prefixes in (("numbers_dates", QUANTITY), ("names", NAME)):
+        matched = sum(not any(anchor_differences(kind_anchors(de, "de", prefixes), kind_anchors(en, "en", prefixes), de, en, "de", "en"))
+                      for en, de in pairs)
+        figures[f"{name}_match_share"] = share(matched, len(pairs))
+    return figures
+
+
 def speed(items: list[dict]) -> dict:
     sentences: dict[str, list[str]] = {"de": [], "fr": [], "en": []}
     seen = set()
@@ -166,6 +191,7 @@ def main() -> None:
             "correct_pairs_human": correct_pairs(items, split, "eng_sent", 0),
             "perturbations": perturbations(items, split, args.show),
         }
+    results["wmt21_error_free_ende_dev"] = wmt_error_free()
     if not args.no_speed:
         results["speed"] = speed(items)
     print(json.dumps(results, indent=2))

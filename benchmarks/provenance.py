@@ -214,6 +214,9 @@ class Family:
         self.fillers = units[len(self.story_units):]
         self.next_filler = 0
         self.next_unit = 10_000
+        self.translated_into: set[str] = set()
+        self.round_tripped = False
+        self.source_language = "en"
 
     def record(self, unit_id: int, unit: Unit) -> Record:
         return Record(unit_id, dict(unit.sides))
@@ -225,6 +228,7 @@ class Family:
         return Record(self.next_unit, dict(unit.sides))
 
     def source(self, language: str) -> Version:
+        self.source_language = language
         records = [self.record(k, unit) for k, unit in enumerate(self.story_units)]
         return Version("source", language, [r for r in records if r.texts.get(language)])
 
@@ -246,9 +250,11 @@ class Family:
             if relation == "editorialised_rewrite":
                 records = self.editorialise(records, language)
         elif relation == "translation":
-            target = rng.choice([lang for lang in self.pool.languages if lang != language])
+            target = rng.choice(self.targets(parent))
+            self.translated_into.add(target)
             return Version(name, target, [r for r in records if r.texts.get(target)], parent.name, relation)
         elif relation == "round_trip_translation":
+            self.round_tripped = True
             records = [Record(r.unit, {**r.texts, "en": r.texts["en_mt"]}) for r in records if r.texts.get("en_mt")]
         return Version(name, language, records, parent.name, relation, extra)
 
@@ -277,13 +283,22 @@ class Family:
             records.insert(self.rng.randrange(1, len(records) + 1), Record(self.next_unit, {language: self.rng.choice(pool)}))
         return records
 
+    def targets(self, parent: Version) -> list[str]:
+        """Languages a translation of ``parent`` may go into: out of the source's language only, and one
+        translation per language and family, since two translations made from the data's one human
+        translation (or one back into the source's language) would be word for word alike."""
+        if parent.language != self.source_language:
+            return []
+        return [lang for lang in self.pool.languages if lang != parent.language and lang not in self.translated_into]
+
     def allowed(self, parent: Version) -> list[str]:
-        allowed = ["copy", "rewrite", "translation"]
+        allowed = ["copy", "rewrite"] + (["translation"] if self.targets(parent) else [])
         if len(parent.records) >= 10:
             allowed += ["excerpt", "summary"]
         if parent.language in self.subjective:
             allowed.append("editorialised_rewrite")
-        if parent.language == "en" and self.pool.round_trip and all(r.texts.get("en_mt") for r in parent.records[:3]):
+        if (parent.language == "en" and self.pool.round_trip and not self.round_tripped
+                and all(r.texts.get("en_mt") for r in parent.records[:3])):
             allowed.append("round_trip_translation")
         return allowed
 

@@ -41,6 +41,7 @@ from scipy.special import log_ndtr
 
 from spin.claims import anchors, anchors_match
 from spin.language import lemmatize, words
+from spin.resources import word_table
 from spin.settings import default_settings
 
 ALIGNMENT_COLUMNS = ("link_id", "a_ids", "b_ids", "score", "method", "evidence")
@@ -118,6 +119,7 @@ class _Config:
     """The [align] settings a run uses, resolved for one language pair."""
 
     crosslingual: bool
+    languages: tuple[str, str]
     lexical_weight: float
     length_weight: float
     merge_cost: float
@@ -127,6 +129,7 @@ class _Config:
     fuzzy_min_chars: int
     anchor_weight: float
     evidence_max_items: int
+    detach_margin: float
 
 
 @dataclass(frozen=True)
@@ -388,6 +391,9 @@ def _matches(a: _Side, b: _Side, config: _Config, dictionary: BilingualDictionar
         how[i].setdefault(j, "exact")
     for i, j in _fuzzy_pairs(a, b, config):
         how[i].setdefault(j, "fuzzy")
+    if config.crosslingual:
+        for i, j in _lexicon_pairs(a, b, config):
+            how[i].setdefault(j, "lexicon")
     if dictionary is not None and config.crosslingual:
         for i, key in enumerate(a.keys):
             if key.startswith("w:"):
@@ -400,6 +406,34 @@ def _matches(a: _Side, b: _Side, config: _Config, dictionary: BilingualDictionar
         _pair_matrix(pairs, (len(a.keys), len(b.keys))),
         {i: tuple(targets.items()) for i, targets in how.items()},
     )
+
+
+@lru_cache(maxsize=None)
+def _core_lexicon(language: str) -> Mapping[str, frozenset[str]]:
+    """Folded word (and its folded lemma) → the English concepts it expresses, from
+    ``spin/data/<language>/core_lexicon.txt``; empty for a language spin has no lexicon for."""
+    if language not in LEMMATISED_LANGUAGES:
+        return {}
+    concepts: dict[str, set[str]] = defaultdict(set)
+    for word, concept, *_ in word_table(language, "core_lexicon"):
+        concepts[_fold(word)].add(concept)
+        concepts[_word_key(word, language)].add(concept)
+    return {word: frozenset(found) for word, found in concepts.items()}
+
+
+def _lexicon_pairs(a: _Side, b: _Side, config: _Config) -> list[tuple[int, int]]:
+    """Word types of a and b that express the same concept in spin's core lexicon."""
+    lexicon_a, lexicon_b = _core_lexicon(config.languages[0]), _core_lexicon(config.languages[1])
+    by_concept: dict[str, list[int]] = defaultdict(list)
+    for j, key in enumerate(b.keys):
+        for concept in lexicon_b.get(key[2:], ()) if key.startswith("w:") else ():
+            by_concept[concept].append(j)
+    return [
+        (i, j)
+        for i, key in enumerate(a.keys) if key.startswith("w:")
+        for concept in lexicon_a.get(key[2:], ())
+        for j in by_concept.get(concept, ())
+    ]
 
 
 def _anchor_blocks(anchor: str) -> set[str]:
@@ -528,19 +562,20 @@ def _scores(
 
 
 def _length_ratio(a_lengths: np.ndarray, b_lengths: np.ndarray, scores: _Scores) -> float:
-    """How much longer b's sentences are than a's: measured on the sentence pairs that are each
-    other's best match (deleted or added passages do not skew it); the documents' total length
-    ratio when no pair matches."""
+    """How much longer b's sentences are than a's: the documents' total length ratio, unless the
+    sentence pairs that are each other's best match show a ratio more than 1.5 times off (one
+    document is an excerpt, or lost or gained whole passages), in which case theirs."""
     single_a = np.nan_to_num(scores.coverage_a[1], nan=0.0)
     single_b = np.nan_to_num(scores.coverage_b[1], nan=0.0)
     best_of_a, best_of_b = single_a.argmax(axis=1), single_b.argmax(axis=1)
     mutual = [(i, j) for i, j in enumerate(best_of_a.tolist()) if best_of_b[j] == i and single_a[i, j] > 0]
+    ratio = b_lengths.sum() / max(a_lengths.sum(), 1.0)
     if mutual:
         rows, columns = zip(*mutual)
-        a_total, b_total = a_lengths[list(rows)].sum(), b_lengths[list(columns)].sum()
-    else:
-        a_total, b_total = a_lengths.sum(), b_lengths.sum()
-    return float(np.clip(b_total / max(a_total, 1.0), 0.5, 2.0))
+        matched = b_lengths[list(columns)].sum() / max(a_lengths[list(rows)].sum(), 1.0)
+        if abs(np.log(max(matched, 1e-3) / max(ratio, 1e-3))) > np.log(1.5):
+            ratio = matched
+    return float(np.clip(ratio, 0.5, 2.0))
 
 
 def _length_costs(
@@ -617,9 +652,6 @@ class _Scale:
 
 
 def _evidence_scale(scores: _Scores) -> _Scale:
-    def mean(values: np.ndarray) -> float:
-        return float(np.nanmean(values)) if values.size and not np.all(np.isnan(values)) else 0.0
-
     single_a, single_b = scores.coverage_a[1], scores.coverage_b[1]
     every = np.concatenate([single_a.ravel(), single_b.ravel()])
     background = float(np.nanmedian(every)) if not np.all(np.isnan(every)) else 0.0
@@ -632,11 +664,11 @@ def _evidence_scale(scores: _Scores) -> _Scale:
 
 def _chance_gain(wide: np.ndarray, single: np.ndarray) -> float:
     """How much more of a sentence a wider span covers by chance than one sentence does: the
-    difference of the median coverages (mostly unrelated pairs). Zero for documents too short
-    to tell chance from content."""
+    difference of the mean coverages (mostly unrelated pairs). Zero for documents too short to
+    tell chance from content."""
     if min(wide.size, single.size) < _MIN_PAIRS_FOR_CHANCE or np.all(np.isnan(wide)):
         return 0.0
-    return max(0.0, float(np.nanmedian(wide)) - float(np.nanmedian(single)))
+    return max(0.0, float(np.nanmean(wide)) - float(np.nanmean(single)))
 
 
 def _corrected(coverage: np.ndarray, excess: float) -> np.ndarray:
@@ -709,21 +741,13 @@ def _is_run(ids: tuple[int, ...]) -> bool:
     return all(second == first + 1 for first, second in zip(ids, ids[1:]))
 
 
-def _crosses(link: _Link, others: Iterable[_Link]) -> bool:
-    a_low, a_high, b_low, b_high = min(link.a_ids), max(link.a_ids), min(link.b_ids), max(link.b_ids)
-    for other in others:
-        if (max(other.a_ids) < a_low and min(other.b_ids) > b_high) or (
-            min(other.a_ids) > a_high and max(other.b_ids) < b_low
-        ):
-            return True
-    return False
-
-
 def _align(a: _Side, b: _Side, config: _Config, matches: _Matches) -> tuple[list[_Link], _Scores, _Scale]:
     """First pass in document order, then passes over the leftovers for moved content."""
     links, scores, scale = _align_orders(a, b, matches, np.arange(a.size), np.arange(b.size), config, scale=None)
-    in_order = _uncross_swaps([link for link in links if link.a_ids and link.b_ids], scores, scale, config)
-    pairs = list(in_order)
+    pairs = [link for link in links if link.a_ids and link.b_ids]
+    if not config.crosslingual:
+        pairs = _detach_strays(pairs, scores, scale, config)
+    pairs = _uncross_swaps(pairs, scores, scale, config)
     for _ in range(2):
         free_a = np.array(sorted(set(range(a.size)) - {i for link in pairs for i in link.a_ids}), dtype=int)
         free_b = np.array(sorted(set(range(b.size)) - {j for link in pairs for j in link.b_ids}), dtype=int)
@@ -731,7 +755,7 @@ def _align(a: _Side, b: _Side, config: _Config, matches: _Matches) -> tuple[list
             break
         extra, _, _ = _align_orders(a, b, matches, free_a, free_b, config, scale)
         found = [
-            _Link(link.a_ids, link.b_ids, link.score, _crosses(link, in_order), link.strength)
+            link
             for link in extra
             if link.a_ids and link.b_ids and link.strength >= config.move_min_similarity
             and _is_run(link.a_ids) and _is_run(link.b_ids)
@@ -739,6 +763,7 @@ def _align(a: _Side, b: _Side, config: _Config, matches: _Matches) -> tuple[list
         if not found:
             break
         pairs += found
+    pairs = _mark_moves(pairs)
     nearest_a, nearest_b = _nearest(scores, scale, a.size, b.size)
     unaligned_a = sorted(set(range(a.size)) - {i for link in pairs for i in link.a_ids})
     unaligned_b = sorted(set(range(b.size)) - {j for link in pairs for j in link.b_ids})
@@ -746,6 +771,68 @@ def _align(a: _Side, b: _Side, config: _Config, matches: _Matches) -> tuple[list
     result += [_Link((i,), (), 1.0 - float(nearest_a[i, 1])) for i in unaligned_a]
     result += [_Link((), (j,), 1.0 - float(nearest_b[j, 1])) for j in unaligned_b]
     return _in_reading_order(result, pairs), scores, scale
+
+
+def _detach_strays(pairs: list[_Link], scores: _Scores, scale: _Scale, config: _Config) -> list[_Link]:
+    """Take out of a multi-sentence link an end sentence that matches a sentence outside the link
+    better than the link itself: clearly better (``detach_margin``) when that sentence is linked
+    elsewhere, at least as well when it is left unaligned. The sentence goes back to the
+    leftovers, to be linked again as moved content or stay unaligned."""
+    single = {"a": _on_scale(np.nan_to_num(scores.coverage_a[1], nan=0.0), scale),
+              "b": _on_scale(np.nan_to_num(scores.coverage_b[1], nan=0.0), scale)}
+    linked = {"a": {i for link in pairs for i in link.a_ids}, "b": {j for link in pairs for j in link.b_ids}}
+    result = []
+    for link in pairs:
+        ids = {"a": list(link.a_ids), "b": list(link.b_ids)}
+        changed = True
+        while changed and len(ids["a"]) + len(ids["b"]) > 2:
+            changed = False
+            for side, other_side in (("a", "b"), ("b", "a")):
+                own, other = ids[side], ids[other_side]
+                if len(own) < 2:
+                    continue
+                coverage = scores.coverage_a if side == "a" else scores.coverage_b
+                excess = scale.excess_a if side == "a" else scale.excess_b
+                margin = np.array(
+                    [np.inf if k in other else config.detach_margin if k in linked[other_side] else 0.0
+                     for k in range(single[side].shape[1])]
+                )
+                for member in (own[0], own[-1]):
+                    inside = float(_on_scale(_corrected(coverage[len(other)][member, other[0]], excess[len(other)]), scale))
+                    if np.any((single[side][member] > 0) & (single[side][member] >= inside + margin)):
+                        own.remove(member)
+                        changed = True
+                        break
+        if ids["a"] == list(link.a_ids) and ids["b"] == list(link.b_ids):
+            result.append(link)
+        else:
+            i, p, j, q = ids["a"][0], len(ids["a"]), ids["b"][0], len(ids["b"])
+            score = float(scores.similarity[(p, q)][i, j])
+            result.append(_Link(tuple(ids["a"]), tuple(ids["b"]), score, strength=_strength(scores, scale, i, p, j, q)))
+    return result
+
+
+def _mark_moves(pairs: list[_Link]) -> list[_Link]:
+    """Mark as moved the links off the heaviest chain of links in document order on both sides
+    (heaviest: most sentences; the earlier link wins a tie)."""
+    ordered = sorted(pairs, key=lambda link: (min(link.a_ids), min(link.b_ids)))
+    weight = [len(link.a_ids) + len(link.b_ids) for link in ordered]
+    best = list(weight)
+    previous = [-1] * len(ordered)
+    for k, link in enumerate(ordered):
+        for earlier in range(k):
+            before = ordered[earlier]
+            if max(before.a_ids) < min(link.a_ids) and max(before.b_ids) < min(link.b_ids):
+                if best[earlier] + weight[k] > best[k]:
+                    best[k], previous[k] = best[earlier] + weight[k], earlier
+    chain = set()
+    k = max(range(len(ordered)), key=lambda position: (best[position], -position)) if ordered else -1
+    while k >= 0:
+        chain.add(k)
+        k = previous[k]
+    return [
+        _Link(link.a_ids, link.b_ids, link.score, k not in chain, link.strength) for k, link in enumerate(ordered)
+    ]
 
 
 def _nearest(scores: _Scores, scale: _Scale, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -773,7 +860,7 @@ def _uncross_swaps(pairs: list[_Link], scores: _Scores, scale: _Scale, config: _
             merged_cost = 4 * (1.0 - link.strength) + 2 * config.merge_cost
             if crossed_cost < merged_cost:
                 result += [
-                    _Link((i,), (j,), float(scores.similarity[(1, 1)][i, j]), True, strength)
+                    _Link((i,), (j,), float(scores.similarity[(1, 1)][i, j]), strength=strength)
                     for (i, j), strength in zip(crossed, strengths)
                 ]
                 continue
@@ -810,6 +897,7 @@ def _config(
     mode = "crosslingual" if cross else "monolingual"
     return _Config(
         crosslingual=cross,
+        languages=(a_language, b_language),
         lexical_weight=float(values["lexical_weight"]),
         length_weight=float(values[f"length_weight_{mode}"]),
         merge_cost=float(values["merge_cost"]),
@@ -819,6 +907,7 @@ def _config(
         fuzzy_min_chars=int(values["fuzzy_min_chars"]),
         anchor_weight=float(values["anchor_weight"]),
         evidence_max_items=int(values["evidence_max_items"]),
+        detach_margin=float(values["detach_margin"]),
     )
 
 
@@ -826,7 +915,7 @@ def _sources(config: _Config, dictionary: BilingualDictionary | None, moved: boo
     if not config.crosslingual:
         sources = ["lemmas", "fuzzy", "anchors"]
     else:
-        sources = ["anchors", "cognates"] + (["dictionary"] if dictionary is not None else [])
+        sources = ["anchors", "cognates", "lexicon"] + (["dictionary"] if dictionary is not None else [])
     if config.length_weight > 0 and not moved:
         sources.append("length")
     return sources
@@ -870,6 +959,7 @@ def _evidence(
     fuzzy = [[x, y] for _, _, x, y in ranked.get("fuzzy", [])]
     if config.crosslingual:
         evidence["cognates"] = (words + fuzzy)[: config.evidence_max_items]
+        evidence["lexicon"] = [[x, y] for _, _, x, y in ranked.get("lexicon", [])]
         if dictionary is not None:
             evidence["dictionary"] = [[x, y] for _, _, x, y in ranked.get("dictionary", [])]
     else:
@@ -1049,3 +1139,4 @@ def _ding_pairs(path: Path) -> list[tuple[str, str]]:
                 targets = {word for synonym in english_part.split("; ") for word in _dictionary_words(synonym)}
                 pairs.extend((head, target) for head in heads for target in targets)
     return pairs
+

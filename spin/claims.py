@@ -225,6 +225,8 @@ class _NumberLexicon:
     multipliers: dict[str, float]
     ordinals: dict[str, float]
     range_words: dict[str, str]
+    fraction: re.Pattern
+    fractions: dict[str, float]
 
 
 _CLOCK = r"|(?<![\d.,:])(?P<h2>[01]?\d|2[0-3]):(?P<m2>[0-5]\d)(?![\d:])"
@@ -261,6 +263,7 @@ def _number_lexicon(language: str) -> _NumberLexicon:
     multipliers = {k: float(v) for k, v in _mapping(language, "multiplier_words").items()}
     ordinals = {k: float(v) for k, v in _mapping(language, "ordinal_words").items()}
     range_words = _mapping(language, "range_words")
+    fractions = {k: float(v) for k, v in _mapping(language, "fractions").items()}
 
     word_alt = _phrase_pattern(words)
     if language == "de":
@@ -302,6 +305,7 @@ def _number_lexicon(language: str) -> _NumberLexicon:
         time=re.compile(_TIME[language], flags),
         words=words, scales=scales, currencies=currencies, units=units, modifiers=modifiers,
         approximates=approximates, multipliers=multipliers, ordinals=ordinals, range_words=range_words,
+        fraction=re.compile(rf"(?<!\w)(?:{_phrase_pattern(fractions)})(?!\w)", flags), fractions=fractions,
     )
 
 
@@ -467,7 +471,7 @@ def _scan(pattern: re.Pattern, text: str, tokens: list[tuple[int, str]], trigger
     return found
 
 
-_DIGIT, _NUMBER_WORD, _ORDINAL, _MULTIPLIER, _APPROXIMATE, _DATE = 1, 2, 4, 8, 16, 32
+_DIGIT, _NUMBER_WORD, _ORDINAL, _MULTIPLIER, _APPROXIMATE, _DATE, _FRACTION = 1, 2, 4, 8, 16, 32, 64
 
 
 @lru_cache(maxsize=100_000)
@@ -485,6 +489,8 @@ def _token_flags(word: str, language: str) -> int:
         flags |= _MULTIPLIER
     if word in numbers.approximate:
         flags |= _APPROXIMATE
+    if word in numbers.fraction:
+        flags |= _FRACTION
     if word in _date_triggers(language):
         flags |= _DATE
     return flags
@@ -492,7 +498,7 @@ def _token_flags(word: str, language: str) -> int:
 
 def _trigger_indices(tokens: list[tuple[int, str]], language: str) -> dict[int, list[int]]:
     """For each finder bit, the indices of the tokens that trigger it."""
-    at: dict[int, list[int]] = {bit: [] for bit in (_DIGIT, _NUMBER_WORD, _ORDINAL, _MULTIPLIER, _APPROXIMATE, _DATE)}
+    at: dict[int, list[int]] = {bit: [] for bit in (_DIGIT, _NUMBER_WORD, _ORDINAL, _MULTIPLIER, _APPROXIMATE, _DATE, _FRACTION)}
     for index, (_, word) in enumerate(tokens):
         flags = _token_flags(word, language)
         if flags:
@@ -508,6 +514,7 @@ class _NumberTriggers:
     ordinal: frozenset[str]
     multiplier: frozenset[str]
     approximate: frozenset[str]
+    fraction: frozenset[str]
     lead: frozenset[str]
 
 
@@ -517,7 +524,8 @@ def _number_triggers(language: str) -> _NumberTriggers:
     words = lambda phrases: frozenset(w for p in phrases for w in _SCAN_TOKEN.findall(p.lower()) if w not in _SCAN_STOP)  # noqa: E731
     lead = {w for p in list(lex.modifiers) + list(lex.currencies) for w in _SCAN_TOKEN.findall(p.lower())}
     return _NumberTriggers(words(lex.words) | words(lex.scales) | frozenset("$€£¥₹₽₩"), words(lex.ordinals),
-                           words(lex.multipliers), words(lex.approximates), frozenset(lead) | _SCAN_STOP)
+                           words(lex.multipliers), words(lex.approximates), words(lex.fractions),
+                           frozenset(lead) | _SCAN_STOP)
 
 
 def _find_numbers(text: str, language: str, dates: list[DateRef], tokens: list[tuple[int, str]] | None = None,
@@ -543,6 +551,11 @@ def _find_numbers(text: str, language: str, dates: list[DateRef], tokens: list[t
             value = hour + minute / 60
             found.append(Number(m.start(), m.end(), m.group(0), value, value, "time"))
             taken.append(m.span())
+    masked = _mask(masked, taken)
+    for m in _scan(lex.fraction, masked, tokens, at[_FRACTION], _SCAN_STOP | triggers.fraction):
+        value = lex.fractions[_space(m.group(0)).lower()]
+        found.append(Number(m.start(), m.end(), m.group(0), value, value))
+        taken.append(m.span())
     masked = _mask(masked, taken)
     for m in _scan(lex.ordinal, masked, tokens, at[_ORDINAL], back=0):
         groups = m.groupdict()
@@ -612,6 +625,8 @@ def _atom(m: re.Match, language: str, lex: _NumberLexicon) -> Number | None:
     if words and not (scale_word or short or curpre or curpost or unit_word):
         if words.lower() in _SINGLE_ARTICLES[language]:
             return None
+        if language != "de" and words[0].isupper() and not _is_initial(text, m.start("words")):
+            return None  # "the Five Eyes", "Les Sept Sœurs": a name
     if words and value == 1 and words.lower() in _SINGLE_ARTICLES[language] and not (scale_word or short):
         return None
     currency = None
@@ -682,6 +697,8 @@ def _date_lexicon(language: str) -> _DateLexicon:
     month = rf"(?P<month>(?-i:{month_alt}))\.?" if language != "fr" else rf"(?P<month>{month_alt})\.?"
     weekday_alt = _phrase_pattern(weekdays)
     weekday = rf"(?P<weekday>{weekday_alt})"
+    if language == "de":  # "Samstagmorgen", "Sonntagabend"
+        weekday += r"(?:morgen|vormittag|mittag|nachmittag|abend|nacht)?"
     day = r"(?P<day>[0-3]?\d)"
     year = _YEAR
     ordinal_alt = _phrase_pattern(ordinals)
@@ -699,14 +716,16 @@ def _date_lexicon(language: str) -> _DateLexicon:
             rf"{month}\s+{day}(?:st|nd|rd|th)?(?:,?\s+{year})?(?!\d)",
             rf"(?:the\s+)?{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}(?:,?\s+{year})?",
             rf"{month},?\s+{year}",
+            rf"{month}\s+(?P<dayfrom>[0-3]?\d)\s*(?:-|–|to|through)\s*{day}(?:,?\s+{year})?(?!\d)",
             rf"(?:the\s+)?{dayword}\s+(?:of\s+)?{month}(?:,?\s+{year})?",
             rf"{month}\s+(?:the\s+)?{dayword}(?:,?\s+{year})?",
             rf"(?:the\s+)?{q_ord}\s+(?P<qword>{quarter_words}|{half_words})(?:\s+of)?(?:\s+{year})?",
             rf"(?P<rel>{last_next_this})\s+(?:(?P<relmonth>{month_alt})|(?P<relweekday>{weekday_alt})|(?P<relunit>{units}|{quarter_words}|{half_words}))",
-            rf"(?:the\s+)?(?P<decade>1[89]\d0|20\d0)['’]?s|['’](?P<decade2>\d0)s",
+            rf"(?:the\s+)?(?P<decade>1[89]\d0|20\d0)['’]?s|['’]?(?P<decade2>\d0)['’]?s",
         ]
     elif language == "de":
         specific = [
+            rf"(?P<dayfrom>[0-3]?\d)\.\s*(?:bis|-|–)\s*{day}\.\s?{month}(?:\s+{year})?",
             rf"{day}\.\s?{month}(?:\s+{year})?",
             rf"(?:am\s+)?{dayword}\s+{month}(?:\s+{year})?",
             rf"{month}\s+{year}",
@@ -717,6 +736,7 @@ def _date_lexicon(language: str) -> _DateLexicon:
         ]
     else:
         specific = [
+            rf"(?P<dayfrom>[0-3]?\d|1er)\s*(?:au|-|–)\s*{day}\s+{month}(?:\s+{year})?",
             rf"(?:{day}|(?P<first>1er|premier))\s+{month}(?:\s+{year})?",
             rf"{month}\s+{year}",
             rf"(?:au\s+|le\s+|du\s+)?{q_ord}\s+(?P<qword>{quarter_words}|{half_words})(?:\s+(?:de\s+)?{year})?",
@@ -786,15 +806,6 @@ def _as_date(published) -> dt.date | None:
 def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + delta
     return index // 12, index % 12 + 1
-
-
-def _small_number(word: str, language: str) -> int | None:
-    if word.isdigit():
-        return int(word)
-    if word.lower() in _SINGLE_ARTICLES[language]:
-        return 1
-    value = parse_number_words(word, language)
-    return int(value) if value is not None else None
 
 
 def _date_from_match(m: re.Match, language: str, lex: _DateLexicon, published: dt.date | None, text: str) -> DateRef | None:
@@ -876,8 +887,10 @@ def _date_from_match(m: re.Match, language: str, lex: _DateLexicon, published: d
     if "yr1" in g:
         return make(int(g["yr1"]))  # the second year of a range is found by the caller
     if "weekday" in g:
+        if language == "en" and _in_title_case(text, start, end):
+            return None  # "The Mail on Sunday", "Fox News Sunday"
         wd = lex.weekdays[g["weekday"].lower()]
-        return make(relative=f"weekday{wd}", resolved=_resolve_weekday(wd, "last", published))
+        return make(relative=f"weekday{wd}", resolved=_resolve_weekday(wd, "this", published))
     if "month" in g and month:
         year = int(g["year"]) if "year" in g else None
         day = int(g["day"]) if "day" in g else (1 if "first" in g else None)
@@ -890,8 +903,8 @@ def _date_from_match(m: re.Match, language: str, lex: _DateLexicon, published: d
                 return None  # a lone abbreviation ("sept", "Mar") is too ambiguous
             if language == "fr" and g["month"][0].isupper() and not _is_initial(text, start):
                 return None  # "Life on Mars": French months are written in lower case
-        if language == "en" and g["month"] == "May" and year is None and day is None and not _month_context(text, start, language):
-            return None
+        if language == "en" and year is None and day is None and not _month_context(text, start, language):
+            return None  # "She may", "Thousands March Through City"
         return make(year, month, day)
     if "year" in g:
         if not _year_context(text, start, end, language):
@@ -900,8 +913,8 @@ def _date_from_match(m: re.Match, language: str, lex: _DateLexicon, published: d
     return None
 
 
-_UNIT_CODES = {"y": ("year", "jahr", "an", "année", "ans", "années", "jahren", "years"),
-               "m": ("month", "monat", "mois", "monaten", "months"),
+_UNIT_CODES = {"y": ("year", "jahr", "an", "année", "ans", "années", "jahren", "years", "jahres", "jahrs"),
+               "m": ("month", "monat", "mois", "monaten", "months", "monats"),
                "w": ("week", "woche", "semaine", "wochen", "semaines", "weeks"),
                "d": ("day", "tag", "jour", "tagen", "jours", "days")}
 
@@ -926,13 +939,14 @@ def _resolve_month(month: int | None, direction: str, published: dt.date | None)
 
 
 def _resolve_weekday(weekday: int, direction: str, published: dt.date | None) -> str | None:
+    """The named weekday on or before the publication date (after it for "next")."""
     if published is None:
         return None
-    delta = (published.weekday() - weekday) % 7
     if direction == "next":
-        delta = -((weekday - published.weekday()) % 7 or 7)
-    elif direction == "last" and delta == 0:
-        delta = 7 if False else 0
+        return (published + dt.timedelta(days=(weekday - published.weekday()) % 7 or 7)).isoformat()
+    delta = (published.weekday() - weekday) % 7
+    if direction == "last" and delta == 0:
+        delta = 7  # "last Tuesday" said on a Tuesday
     return (published - dt.timedelta(days=delta)).isoformat()
 
 
@@ -960,6 +974,14 @@ def _relative_unit(make, unit_word: str, unit_kind: str, direction: str, publish
 def _previous_word(text: str, start: int) -> str:
     m = re.search(r"(\w+['’]?\w*)\W*$", text[max(0, start - 30):start])
     return m.group(1).lower() if m else ""
+
+
+def _in_title_case(text: str, start: int, end: int) -> bool:
+    """Is the word at [start, end) next to another capitalised word (part of a name or title)?"""
+    before = re.search(r"([^\W\d_]+)\W{0,2}$", text[max(0, start - 25):start])
+    after = re.match(r"\W{0,2}([^\W\d_]+)", text[end:end + 25])
+    return any(m is not None and m.group(1)[0].isupper() and not _is_initial(text, m.start(1) + (end if m is after else max(0, start - 25)))
+               for m in (before, after))
 
 
 def _month_context(text: str, start: int, language: str) -> bool:
@@ -1009,6 +1031,12 @@ def _find_dates(text: str, language: str, published=None, tokens: list[tuple[int
         if date is None:
             continue
         g = _groups(m)
+        if "dayfrom" in g:  # "vom 25. bis 31. Juli": two dates
+            first = int(g["dayfrom"].rstrip("er") or 1)
+            found.append(DateRef(m.start(), m.start() + len(g["dayfrom"]), g["dayfrom"], date.year, date.month, first,
+                                 resolved=f"{date.year:04d}-{date.month:02d}-{first:02d}" if date.year else None))
+            found.append(date)
+            continue
         if "yr1" in g:
             second = g["yr2"]
             year2 = int(second) if len(second) == 4 else int(g["yr1"][:2] + second)
@@ -1120,12 +1148,17 @@ def _name_token(token: str, language: str, initial: bool, after_determiner: bool
             return False
         if language == "de" and _german_noun_form(bare):
             return False
-        return _international(bare, language, settings["initial_name_zipf_gap"]) or _zipf(bare, language) < settings["initial_common_zipf"]
+        if language == "en" and bare.endswith("ly") and _zipf(bare, "en") >= 2.0:
+            return False  # "Crucially, …"
+        return (_international(bare, language, settings["initial_name_zipf_gap"], both=True)
+                or _zipf(bare, language) < settings["initial_common_zipf"])
     if language != "de":
         return True
+    if after_determiner:
+        return False  # German persons and places take no article; "die Opposition" is a noun
     if _international(bare, "de", settings["name_zipf_gap"], both=True):
         return True
-    if after_determiner or _zipf(bare, "de") >= settings["german_noun_zipf"]:
+    if _zipf(bare, "de") >= settings["german_noun_zipf"]:
         return False
     return not _german_noun_form(bare)
 
@@ -1146,14 +1179,17 @@ _GERMAN_NOUN_ENDINGS = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "sch
 
 
 def _german_noun_form(word: str) -> bool:
-    """A rare capitalised German word that is a common noun by its form: a noun suffix, a compound
-    whose tail is a frequent word, or an inflected form of a frequent noun (simplemma)."""
-    if word.endswith(_GERMAN_NOUN_ENDINGS):
+    """A rare capitalised German word that is a common noun by its form: a noun suffix, a
+    nominalised participle ("Umstehende"), a compound whose tail is a frequent word, or an
+    inflected form of a frequent noun (simplemma)."""
+    if word.endswith(_GERMAN_NOUN_ENDINGS) or (len(word) >= 8 and word.endswith(("ende", "enden"))):
         return True
     if len(word) >= 9 and not _international(word, "de", 1.0):  # compound names (Zuckerberg) travel
+        rare = _zipf(word, "de") < 3.1  # well-known place compounds (Regensburg) are frequent
         for cut in range(3, len(word) - 3):
             head, tail = word[:cut], word[cut:]
-            if _zipf(tail, "de") >= 3.0 and (_zipf(head, "de") >= 3.0 or _zipf(head[:-1], "de") >= 3.0):
+            if _zipf(tail, "de") >= 3.0 and (
+                    _zipf(head, "de") >= 3.0 or _zipf(head[:-1], "de") >= 3.0 or (rare and cut >= 4 and len(tail) >= 4)):
                 return True
     lemma = _german_lemma(word)
     return lemma != word and _zipf(lemma, "de") >= 3.0 and not _international(lemma, "de", 1.0, both=True)
@@ -1186,15 +1222,30 @@ def _after_german_determiner(text: str, start: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=100_000)
 def _place_key(word: str, language: str) -> str | None:
-    """The English CLDR name of a country or city name, also in the German genitive ("Bischkeks")."""
+    """The English CLDR name of a country or city name, also inflected in German ("Bischkeks",
+    "des Weißen Hauses", "den Kanarischen Inseln")."""
     places = _place_keys(language)
     folded = _fold(word)
     if folded in places:
         return places[folded]
-    if language == "de" and folded.endswith("s") and folded[:-1] in places:
-        return places[folded[:-1]]
+    if language == "de":
+        if folded.endswith("s") and folded[:-1] in places:
+            return places[folded[:-1]]
+        return _german_place_stems().get(_german_stem(folded))
     return None
+
+
+def _german_stem(phrase: str) -> str:
+    """Drop German case endings from every word of a folded phrase ("vereinigten konigreichs" ->
+    "vereinigt konigreich"), so inflected place names meet their CLDR form."""
+    return " ".join(re.sub(r"(?:es|en|er|em|e|s|n)$", "", word) if len(word) > 4 else word for word in phrase.split())
+
+
+@lru_cache(maxsize=None)
+def _german_place_stems() -> dict[str, str]:
+    return {_german_stem(name): key for name, key in _place_keys("de").items() if " " in name}
 
 
 def _place_or_adjective(key: str, language: str) -> str | None:
@@ -1203,6 +1254,25 @@ def _place_or_adjective(key: str, language: str) -> str | None:
     if found is None and language == "de" and key.endswith("er") and " " not in key:
         found = _place_key(key[:-2], language)
     return found
+
+
+_PLACE_ENDINGS = ("burg", "berg", "dorf", "hausen", "heim", "ingen", "hafen", "furt", "brück", "brücken", "stedt", "leben")
+_PLACE_PREPOSITIONS = frozenset({"in", "aus", "nach", "bei", "ab", "bis"})
+
+
+def _speaker_after_verb(text: str, token) -> bool:
+    """A capitalised word right after a German reporting verb names the speaker, unless it is a
+    common noun ("sagte Anfang der Woche")."""
+    return _after_reporting_verb(text, token[0]) and not _is_noun_like(token[2])
+
+
+def _after_place_preposition(text: str, token) -> bool:
+    """German place names take no article: "aus Regensburg", "nach Wolfsburg" (nouns would:
+    "aus der Stadt"); only for words shaped like place names."""
+    previous = re.search(r"([^\W\d_]+)\s+$", text[max(0, token[0] - 12):token[0]])
+    word = token[2].lower()
+    return (previous is not None and previous.group(1).lower() in _PLACE_PREPOSITIONS
+            and word.endswith(_PLACE_ENDINGS) and len(word) > 6)
 
 
 def _after_reporting_verb(text: str, start: int) -> bool:
@@ -1217,20 +1287,22 @@ def _distinctive(entity: Entity, language: str) -> bool:
     known place, rare in the language, or used about as often in the other two languages."""
     if entity.key in _place_names(language) or entity.kind == "person":
         return True
-    return any(_distinctive_word(word, language) for word in entity.text.split())
+    words = entity.text.split()
+    return any(_distinctive_word(word, language, len(words) > 1) for word in words)
 
 
 @lru_cache(maxsize=100_000)
-def _distinctive_word(word: str, language: str) -> bool:
-    """An acronym, a place, a word rare in ``language``, or one the other languages use as often."""
+def _distinctive_word(word: str, language: str, in_phrase: bool = False) -> bool:
+    """An acronym, a place, a word rare in ``language``, or one the other languages use as often
+    (more strictly inside a multi-word name, whose common words are often translated)."""
     word = _POSSESSIVE.sub("", word.replace("’", "'")).strip(".,;:-")
     if len(word) < 2:
         return False
     if word.isupper() or any(ch.isdigit() for ch in word) or _place_key(word, language):
         return True
     lower = word.lower()
-    return (_zipf(lower, language) < _settings()["distinctive_zipf"]
-            or _international(lower, language, _settings()["distinctive_zipf_gap"], both=True))
+    gap = _settings()["distinctive_phrase_zipf_gap" if in_phrase else "distinctive_zipf_gap"]
+    return _zipf(lower, language) < _settings()["distinctive_zipf"] or _international(lower, language, gap, both=True)
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;…]\s+|\n\s*|[\"“”„«»‚‘(\[—–-]\s*)$")
@@ -1268,7 +1340,8 @@ def _find_entities(text: str, language: str, exclude: Iterable[tuple[int, int]] 
     n = len(tokens)
     while i < n:
         start, end, _ = tokens[i]
-        if not (text[start].isupper() or (text[start].isalpha() and _capitalised(text[start:end]))):
+        if not (text[start].isupper() or (text[start].isalpha() and _capitalised(text[start:end]))) or (
+                language == "de" and text[end:end + 2] in ("- ", "-,")):  # "Verteidigungs- und Sicherheitsfragen"
             i += 1
             continue
         group = [(start, end, text[start:end])]
@@ -1321,6 +1394,10 @@ def _split_at_titles(group, language: str) -> list[tuple[list[tuple[int, int, st
     for s, e, t in group:
         head, dash, tail = t.partition("-")
         if _is_title(t, language):
+            before = pieces[-1][0]
+            if before and not (len(before) == 1 and (before[0][2].isupper() or _place_key(before[0][2], language))) \
+                    and not _place_key(" ".join(tok[2] for tok in before), language):
+                before.clear()  # "Transport Secretary", "Foreign Minister": part of the title
             pieces.append(([], True))
             continue
         if dash and _is_title(tail, language):  # US-Präsident, Ex-Minister
@@ -1353,7 +1430,8 @@ def _entities_from_group(group, text, language) -> list[Entity]:
             piece.pop(0)
         if not piece:
             continue
-        piece = _trim_common(piece, text, language)
+        if not after_title:  # a name right after a title ("M. Dupont") needs no other evidence
+            piece = _trim_common(piece, text, language)
         if not piece:
             continue
         s, e = piece[0][0], piece[-1][1]
@@ -1361,7 +1439,7 @@ def _entities_from_group(group, text, language) -> list[Entity]:
         key = entity_key(span, language)
         if not key:
             continue
-        if after_title or (language == "de" and len(piece) == 1 and _after_reporting_verb(text, s)):
+        if after_title or (language == "de" and len(piece) == 1 and _speaker_after_verb(text, piece[0])):
             kind = "person"
         elif key in _place_names(language):
             kind = "place"
@@ -1384,8 +1462,10 @@ def _trim_common(piece, text: str, language: str):
         return piece  # "Europäischen Union", "New York"
     initial = _is_initial(text, piece[0][0])
     after_determiner = language == "de" and _after_german_determiner(text, piece[0][0])
-    if len(piece) == 1 and language == "de" and _after_reporting_verb(text, piece[0][0]):
+    if len(piece) == 1 and language == "de" and _speaker_after_verb(text, piece[0]):
         return piece  # "sagt Zimmermann": the speaker of an inverted quote (kind person)
+    if len(piece) == 1 and language == "de" and _after_place_preposition(text, piece[0]):
+        return piece  # "aus Regensburg", "nach Wolfsburg": a place name without article
     if len(piece) == 1:
         return piece if _is_name_token(piece[0][2], language, initial, after_determiner) else []
     if initial and not _is_name_token(piece[0][2], language, True):
@@ -1541,15 +1621,6 @@ def _cue_kinds(language: str) -> dict[str, str]:
     kinds = {" ".join(_token_words(p)): "booster" for p in _mapping(language, "boosters")}
     kinds.update({" ".join(_token_words(p)): "hedge" for p in _mapping(language, "hedges")})
     return kinds
-
-
-def _drop_nested(cues: list[Cue]) -> list[Cue]:
-    kept: list[Cue] = []
-    for cue in sorted(cues, key=lambda c: (c.start, -(c.end - c.start))):
-        if kept and cue.start < kept[-1].end:
-            continue
-        kept.append(cue)
-    return kept
 
 
 _FRENCH_NE_PARTNERS = {"pas", "plus", "jamais", "rien", "personne", "aucun", "aucune", "guère", "nullement", "point", "ni"}
@@ -1782,6 +1853,12 @@ def find_entities(text: str, language: str) -> list[Entity]:
     return _find_entities(text, language, _spans(dates, numbers))
 
 
+def _idiomatic_first(number: Number) -> bool:
+    """"First" / "erste" / "premier" written out is mostly idiom ("at first", "zum ersten Mal",
+    "au premier abord"), so it is no anchor across translations; "1st" / "1." still is."""
+    return number.kind == "ordinal" and number.low == 1 and not number.text[:1].isdigit()
+
+
 def _spans(*groups) -> list[tuple[int, int]]:
     return [(item.start, item.end) for group in groups for item in group]
 
@@ -1794,7 +1871,7 @@ def anchors(text: str, language: str) -> frozenset[str]:
     dates = _find_dates(text, language, None, tokens, at)
     keys = {d.key for d in dates}
     numbers = _find_numbers(text, language, dates, tokens, at)
-    keys.update(n.key for n in numbers)
+    keys.update(n.key for n in numbers if not _idiomatic_first(n))
     keys.update("ent:" + e.key for e in _find_entities(text, language, _spans(dates, numbers)) if _distinctive(e, language))
     keys.update(q.key for q in find_quotes(text) if q.inner_end - q.inner_start > 3)
     return frozenset(keys)

@@ -555,7 +555,7 @@ def score_sentences(sentences: Sequence[str], language: str, settings: Mapping |
     ``attributed_weight`` times less). A sentence without words scores NaN.
 
     >>> score_sentences(["This is a shameful betrayal."], "en").score.round(2).tolist()
-    [0.8]
+    [0.73]
     """
     language = check_language(language)
     config = _settings(settings)
@@ -745,8 +745,8 @@ class EditorialClassifier(ClassifierMixin, BaseEstimator):
     """Editorialising (subjective) versus neutral reporting, learned from labelled sentences.
 
     Features are the editorial cues of :class:`EditorialFeatures` (standardised) and,
-    with ``text_features``, TF-IDF character n-grams; a class-balanced logistic regression
-    combines them. Labels may be ``SUBJ``/``OBJ``, ``1``/``0`` or booleans.
+    with ``text_features``, TF-IDF word 1-2-grams and character 2-5-grams (lower-cased); a
+    class-balanced logistic regression (liblinear) combines them. Labels may be ``SUBJ``/``OBJ``, ``1``/``0`` or booleans.
 
     Parameters
     ----------
@@ -755,9 +755,9 @@ class EditorialClassifier(ClassifierMixin, BaseEstimator):
     C : float, default=1.0
         Inverse regularisation strength of the logistic regression.
     text_features : bool, default=True
-        Add TF-IDF character 2-5-grams to the cue features.
+        Add TF-IDF word and character n-grams to the cue features.
     max_features : int, default=30000
-        Most character n-grams kept.
+        Most word n-grams, and most character n-grams, kept.
     threshold : float, default=0.5
         Probability of the editorialising class from which :meth:`predict` says so.
 
@@ -782,9 +782,8 @@ class EditorialClassifier(ClassifierMixin, BaseEstimator):
 
         cues = cue_features(sentences, languages)
         blocks = [sparse.csr_matrix(self.scaler_.fit_transform(cues) if fit else self.scaler_.transform(cues))]
-        if self.text_features:
-            lowered = [s.lower() for s in sentences]
-            blocks.append(self.vectorizer_.fit_transform(lowered) if fit else self.vectorizer_.transform(lowered))
+        for vectorizer in self.vectorizers_:
+            blocks.append(vectorizer.fit_transform(sentences) if fit else vectorizer.transform(sentences))
         return sparse.hstack(blocks).tocsr()
 
     def fit(self, X, y):
@@ -804,9 +803,11 @@ class EditorialClassifier(ClassifierMixin, BaseEstimator):
         self.positive_index_ = positive[0] if len(positive) == 1 else 1
         target = (labels == self.classes_[self.positive_index_]).astype(int)
         self.scaler_ = StandardScaler()
-        self.vectorizer_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                           min_df=2, max_features=self.max_features) if self.text_features else None
-        self.model_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+        self.vectorizers_ = [
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_features=self.max_features),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, max_features=self.max_features),
+        ] if self.text_features else []
+        self.model_ = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear")
         self.model_.fit(self._design(sentences, languages, fit=True), target)
         self.n_features_in_ = 1
         return self

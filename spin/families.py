@@ -349,22 +349,31 @@ def _common_words(language_code: str) -> list[str]:
     ``initial_common_zipf`` (wordfreq Zipf scale) in ``language_code``, and not names travelling
     between languages (used about as often in en, de or fr, by claims' ``name_min_foreign_zipf``
     and ``name_zipf_gap``)."""
-    from wordfreq import get_frequency_dict
+    limits = default_settings()["claims"]
+    own = _frequencies(language_code)
+    own = own[own >= 10 ** (limits["initial_common_zipf"] - 9)]
+    abroad = pd.concat([_frequencies(code).reindex(own.index) for code in SUPPORTED if code != language_code],
+                       axis=1).max(axis=1).fillna(0.0)
+    travels = (abroad >= 10 ** (limits["name_min_foreign_zipf"] - 9)) & (abroad * 10 ** limits["name_zipf_gap"] >= own)
+    return own.index[~travels.to_numpy()].tolist()
+
+
+@lru_cache(maxsize=None)
+def _frequencies(language_code: str) -> pd.Series:
+    """wordfreq frequencies of the words of ``language_code`` frequent enough for :func:`_common_words`."""
+    from wordfreq import get_frequency_list
 
     limits = default_settings()["claims"]
-    own = get_frequency_dict(language_code, "best")
-    others = [get_frequency_dict(code, "best") for code in SUPPORTED if code != language_code]
-    floor = 10 ** (limits["initial_common_zipf"] - 9)
-    gap = 10 ** limits["name_zipf_gap"]
-    foreign_floor = 10 ** (limits["name_min_foreign_zipf"] - 9)
-    common = []
-    for word, frequency in own.items():
-        if frequency < floor:
-            continue
-        abroad = max(table.get(word, 0.0) for table in others)
-        if not (abroad >= foreign_floor and abroad * gap >= frequency):
-            common.append(word)
-    return common
+    rarest = min(limits["initial_common_zipf"], limits["name_min_foreign_zipf"])
+    words, frequencies = [], []
+    for centibels, bucket in enumerate(get_frequency_list(language_code, "best")):
+        frequency = 10 ** (-centibels / 100)
+        if frequency < 10 ** (rarest - 9):
+            break
+        words += bucket
+        frequencies += [frequency] * len(bucket)
+    series = pd.Series(frequencies, index=words, dtype=np.float64)
+    return series[~series.index.duplicated()]
 
 
 def _word_bits(hashes: np.ndarray, name: str) -> np.ndarray:
@@ -382,43 +391,46 @@ def _language_bits(languages: np.ndarray) -> np.ndarray:
 
 def token_anchors(tokens: Tokens, languages: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The anchors of every text from its tokens: (owner text, anchor hash, token index), one per
-    distinct anchor of a text, sorted by owner.
+    distinct anchor of a text (its first occurrence), sorted by owner.
 
     Names are capitalised tokens of two letters or more, keyed by the folded token, except the
-    words claims reads as common rather than as names (:func:`_common_words`; applied wherever
-    the word stands: "Critics", "Regierung", "Minister" are no evidence of a shared story); numbers are digit groups,
-    keyed by :func:`number_key` (claims' parser and key). What slips through (a rare German noun)
-    is dropped by the corpus' document-frequency window unless it really links articles
-    (:func:`informative_postings`).
+    words claims reads as common rather than as names (:func:`_common_words`, wherever the word
+    stands: "Critics", "Regierung" or "Minister" are no evidence of a shared story). Numbers are
+    digit groups, keyed by :func:`number_key` (claims' parser and key). What slips through (a rare
+    German noun) is dropped by the corpus' document-frequency window unless it really links
+    articles (:func:`informative_postings`).
     """
     owner = np.repeat(np.arange(len(tokens.per_text)), tokens.per_text)
+    language_bits = _language_bits(np.asarray(languages, dtype=object))
     names = np.flatnonzero((tokens.kinds == NAME) & (tokens.ends - tokens.starts >= 2))
-    common = _word_bits(tokens.hashes[names], "common") & _language_bits(np.asarray(languages, dtype=object))[owner[names]]
-    names = names[common == 0]
-    token_languages = np.asarray(languages, dtype=object)[owner]
-    numbers = np.flatnonzero(tokens.kinds == NUMBER)
-    anchor_hashes = [_mix(tokens.hashes[names] ^ _NAME_SALT)]
-    keep = [names]
-    if len(numbers):
-        codes = token_languages[numbers]
-        frame = pd.DataFrame({"hash": tokens.hashes[numbers], "language": codes, "token": numbers})
-        distinct = frame.drop_duplicates(["hash", "language"])
-        keys = [number_key(tokens.data[tokens.starts[t]: tokens.ends[t]].tobytes().decode("utf-8", "replace"),
-                           code) for t, code in zip(distinct["token"], distinct["language"])]
-        known = pd.Series(keys, index=pd.MultiIndex.from_frame(distinct[["hash", "language"]]), dtype=object)
-        frame["key"] = known.reindex(pd.MultiIndex.from_frame(frame[["hash", "language"]])).to_numpy()
-        frame = frame[frame["key"].notna()]
-        distinct_keys = frame["key"].drop_duplicates()
-        key_hash = pd.Series(_string_hashes(list(distinct_keys)), index=distinct_keys.to_numpy())
-        anchor_hashes.append(_mix(key_hash.reindex(frame["key"].to_numpy()).to_numpy(dtype=np.uint64) ^ _NUMBER_SALT))
-        keep.append(frame["token"].to_numpy())
-    chosen = np.concatenate(keep)
-    hashes = np.concatenate(anchor_hashes)
+    names = names[(_word_bits(tokens.hashes[names], "common") & language_bits[owner[names]]) == 0]
+    numbers, number_hashes = _number_anchors(tokens, owner, language_bits, languages)
+    chosen = np.concatenate([names, numbers])
+    hashes = np.concatenate([_mix(tokens.hashes[names] ^ _NAME_SALT), number_hashes])
     owners = owner[chosen]
     order = np.lexsort((chosen, hashes, owners))
     owners, hashes, chosen = owners[order], hashes[order], chosen[order]
-    first = np.r_[True, (owners[1:] != owners[:-1]) | (hashes[1:] != hashes[:-1])]
+    first = np.r_[True, (owners[1:] != owners[:-1]) | (hashes[1:] != hashes[:-1])][: len(owners)]
     return owners[first], hashes[first], chosen[first]
+
+
+def _number_anchors(tokens: Tokens, owner: np.ndarray, language_bits: np.ndarray,
+                    languages: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(token index, anchor hash) of the number tokens claims can parse; each distinct
+    (digits, language) is parsed once."""
+    numbers = np.flatnonzero(tokens.kinds == NUMBER)
+    if not len(numbers):
+        return numbers, np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        spelled = tokens.hashes[numbers] ^ (language_bits[owner[numbers]].astype(np.uint64) * _NUMBER_SALT)
+    distinct, first, inverse = np.unique(spelled, return_index=True, return_inverse=True)
+    keys = [number_key(tokens.data[tokens.starts[t]: tokens.ends[t]].tobytes().decode("utf-8", "replace"),
+                       languages[owner[t]]) for t in numbers[first]]
+    parsed = np.array([key is not None for key in keys], dtype=bool)
+    key_hashes = np.zeros(len(distinct), dtype=np.uint64)
+    key_hashes[parsed] = _mix(_string_hashes([key for key in keys if key is not None]) ^ _NUMBER_SALT)
+    keep = parsed[inverse]
+    return numbers[keep], key_hashes[inverse][keep]
 
 
 def _joined_token_texts(tokens: Tokens, chosen: np.ndarray, owners: np.ndarray, n: int) -> pd.Series:

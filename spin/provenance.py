@@ -2,9 +2,10 @@
 
 The questions a fact-checker asks of a spun story family, answered with evidence for each step:
 
-1. **Which versions are alike?** Versions are paired cheaply on their anchors and word prefixes
-   (:func:`spin.align.candidate_pairs`); only each version's nearest few, plus the pairs that keep
-   the family connected, are aligned sentence by sentence (:func:`align_candidates`).
+1. **Which versions are alike?** Versions are paired cheaply on their claim anchors and word
+   prefixes (copies collapsed into one); only each version's few most useful partners, plus the
+   pairs that keep the family connected, are aligned sentence by sentence
+   (:func:`align_candidates`).
    :func:`similarity_table` scores every aligned pair from the sentences it links, the claims it
    shares and, within a language, the wording it shares.
 2. **Which sentences are one claim across the family?** :func:`collate` joins the pairwise links
@@ -49,7 +50,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from spin.align import align_sentences, article_signature, candidate_pairs, load_dictionary
+from spin.align import align_sentences, load_dictionary
 from spin.claims import entity_families
 from spin.corpus import ARTICLE_COLUMNS
 from spin.language import SUPPORTED, tokenize
@@ -129,8 +130,9 @@ class Node:
     order: tuple[str, ...] = ()  # the node's groups in its reading order
     groups: frozenset[str] = frozenset()
     changes: frozenset[Change] = frozenset()
-    editorial: float = math.nan
+    editorial: float = math.nan  # the version's editorialising score (editorial_summary)
     kind: str = "extant"  # extant / source / lost_original / hypothetical
+    scores: Mapping[str, float] = field(default_factory=dict)  # group -> editorialising score of its sentences
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,7 +182,7 @@ def provenance_tables(
 
     sentences = sentences[sentences["article_id"].isin(set(scored["article_id"]))]
     claims = claims[claims["article_id"].isin(set(scored["article_id"]))] if not claims.empty else claims
-    alignments = align_candidates(sentences, settings=settings)
+    alignments = align_candidates(sentences, claims, settings=settings)
     similarity = similarity_table(scored, sentences, claims, alignments, settings)
     view = _view(scored, sentences, claims, collate(sentences, alignments, settings), editorial_summary, translation,
                  editorial, settings)
@@ -242,14 +244,18 @@ def _empty_result(credits: pd.DataFrame) -> dict:
 # Pairs worth aligning, and similarity
 
 
-def align_candidates(sentences: pd.DataFrame, neighbours: int | None = None,
+def align_candidates(sentences: pd.DataFrame, claims: pd.DataFrame | None = None, neighbours: int | None = None,
                      settings: Mapping | None = None) -> dict[tuple[str, str], pd.DataFrame]:
     """Sentence alignments (:func:`spin.align.align_sentences`) of the pairs worth aligning.
 
-    Each version is aligned with its ``neighbours`` nearest versions by anchors and word prefixes
-    (:func:`spin.align.candidate_pairs`), and the pairs of a maximum spanning tree over those
-    scores are added so that every version is reachable. Keys are (a, b) with a < b; the frame's
-    ``a_ids``/``b_ids`` are positions in each article's sentences ordered by sent_id.
+    Copies (versions in one language sharing at least ``copy_min_verbatim`` of their sentences
+    word for word) are aligned only with their group's longest member. Among the others, each
+    version is aligned with the ``neighbours`` versions that together cover most of its
+    signature (claim anchors and word prefixes, weighted by rarity): the first covers most, the
+    next most of what is left, so an excerpt does not crowd out the full versions. The pairs of
+    a maximum spanning tree over the signatures' similarity are added so that every version is
+    reachable. Keys are (a, b) with a < b; a frame's ``a_ids``/``b_ids`` are positions in each
+    article's sentences ordered by sent_id. ``workers`` > 1 in [provenance] aligns in parallel.
     """
     config = _settings(settings)
     neighbours = int(config["neighbours"]) if neighbours is None else neighbours
@@ -257,19 +263,85 @@ def align_candidates(sentences: pd.DataFrame, neighbours: int | None = None,
     if len(by_article) < 2:
         return {}
     languages = {aid: _main_language(rows) for aid, rows in by_article.items()}
-    signatures = {aid: article_signature(rows["text"].tolist(), languages[aid]) for aid, rows in by_article.items()}
-    scored = candidate_pairs(signatures, k=len(signatures))
-    chosen = set(zip(candidate_pairs(signatures, k=neighbours)["a"], candidate_pairs(signatures, k=neighbours)["b"]))
+    copies = _copy_representatives(by_article, languages, float(config["copy_min_verbatim"]))
+    representatives = [aid for aid in by_article if copies[aid] == aid]
+    anchors = _article_anchors(claims) if claims is not None else {}
+    signatures = {aid: _signature(by_article[aid]["text"], anchors.get(aid, frozenset())) for aid in representatives}
+    chosen = {tuple(sorted((aid, rep))) for aid, rep in copies.items() if aid != rep}
+    chosen |= _covering_pairs(signatures, neighbours)
+    jobs = [(a, b, by_article[a]["text"].tolist(), languages[a], by_article[b]["text"].tolist(), languages[b])
+            for a, b in sorted(chosen)]
+    return dict(zip(sorted(chosen), _run_alignments(jobs, int(config.get("workers", 1)))))
+
+
+def _align_job(job) -> pd.DataFrame:
+    _, _, texts_a, language_a, texts_b, language_b = job
+    dictionary = load_dictionary(language_a, language_b) if language_a != language_b else None
+    return align_sentences(texts_a, language_a, texts_b, language_b, dictionary)
+
+
+def _run_alignments(jobs: list, workers: int) -> list[pd.DataFrame]:
+    if workers <= 1 or len(jobs) < 8:
+        return [_align_job(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_align_job, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+
+
+def _copy_representatives(by_article: Mapping[str, pd.DataFrame], languages: Mapping[str, str],
+                          min_share: float) -> dict[str, str]:
+    """Each version's copy group representative (its longest member; the version itself when it has no copy)."""
+    hashes = {aid: frozenset(_normalised(text) for text in rows["text"]) for aid, rows in by_article.items()}
+    graph = nx.Graph()
+    graph.add_nodes_from(by_article)
+    ids = list(by_article)
+    for k, a in enumerate(ids):
+        for b in ids[k + 1:]:
+            if languages[a] == languages[b] and hashes[a] and hashes[b]:
+                if len(hashes[a] & hashes[b]) >= min_share * max(len(hashes[a]), len(hashes[b])):
+                    graph.add_edge(a, b)
+    representative = {}
+    for component in nx.connected_components(graph):
+        best = max(sorted(component, key=ids.index), key=lambda aid: len(by_article[aid]))
+        representative.update({aid: best for aid in component})
+    return representative
+
+
+def _signature(texts: Iterable[str], anchors: frozenset[str]) -> frozenset[str]:
+    """A version's cheap language-independent keys: its claim anchors and the 5-letter prefixes of its long words."""
+    keys = {"a:" + anchor for anchor in anchors}
+    keys.update("p:" + _fold(word)[:5] for text in texts for _, _, word in tokenize(text) if len(word) >= 6 and not word.isdigit())
+    return frozenset(keys)
+
+
+def _covering_pairs(signatures: Mapping[str, frozenset[str]], neighbours: int) -> set[tuple[str, str]]:
+    """Per version, the neighbours that cover most of its signature in turn; plus a maximum spanning tree."""
+    names = sorted(signatures)
+    frequency = Counter(key for name in names for key in signatures[name])
+    weight = {key: math.log(1 + len(names) / count) for key, count in frequency.items()}
+    chosen: set[tuple[str, str]] = set()
     spanning = nx.Graph()
-    spanning.add_nodes_from(sorted(signatures))
-    spanning.add_weighted_edges_from(zip(scored["a"], scored["b"], scored["score"]))
+    spanning.add_nodes_from(names)
+    for k, a in enumerate(names):
+        for b in names[k + 1:]:
+            union = signatures[a] | signatures[b]
+            shared = sum(weight[key] for key in signatures[a] & signatures[b])
+            spanning.add_edge(a, b, weight=shared / (sum(weight[key] for key in union) or 1.0))
+    for name in names:
+        uncovered = set(signatures[name])
+        others = [other for other in names if other != name]
+        for _ in range(min(neighbours, len(others))):
+            gains = {other: sum(weight[key] for key in uncovered & signatures[other]) for other in others}
+            best = max(others, key=lambda other: (round(gains[other], 9), spanning.edges[name, other]["weight"]))
+            if gains[best] <= 0:
+                break
+            chosen.add(tuple(sorted((name, best))))
+            uncovered -= signatures[best]
+            others.remove(best)
     chosen |= {tuple(sorted(edge)) for edge in nx.maximum_spanning_tree(spanning).edges()}
-    alignments = {}
-    for a, b in sorted(chosen):
-        dictionary = load_dictionary(languages[a], languages[b]) if languages[a] != languages[b] else None
-        alignments[(a, b)] = align_sentences(by_article[a]["text"].tolist(), languages[a],
-                                             by_article[b]["text"].tolist(), languages[b], dictionary)
-    return alignments
+    return chosen
 
 
 def similarity_table(articles: pd.DataFrame, sentences: pd.DataFrame, claims: pd.DataFrame,
@@ -283,7 +355,7 @@ def similarity_table(articles: pd.DataFrame, sentences: pd.DataFrame, claims: pd
     one language, ``wording`` (share of each version's word trigrams found in the other).
     ``alignment`` maps (a, b) to :func:`align_candidates` frames (computed when not given).
     """
-    alignments = align_candidates(sentences, settings=settings) if alignment is None else alignment
+    alignments = align_candidates(sentences, claims, settings=settings) if alignment is None else alignment
     if not alignments:
         return _empty(SIMILARITY_COLUMNS)
     by_article = _sentences_by_article(sentences)
@@ -359,6 +431,7 @@ def collate(sentences: pd.DataFrame, alignments: Mapping[tuple[str, str], pd.Dat
         for a_ids, b_ids, score in zip(frame["a_ids"], frame["b_ids"], frame["score"]):
             if a_ids and b_ids and score >= config["min_link_score"]:
                 links += [(-float(score), a, ids[a][i], b, ids[b][j]) for i in a_ids for j in b_ids]
+    links += _verbatim_links(by_article)
     links.sort()
     parent: dict[tuple[str, int], tuple[str, int]] = {}
     groups: dict[tuple[str, int], dict[str, tuple[int, ...]]] = {}
@@ -389,6 +462,20 @@ def collate(sentences: pd.DataFrame, alignments: Mapping[tuple[str, str], pd.Dat
     order = _reading_order(unordered)
     members = {f"g{number:03d}": unordered[index] for number, index in enumerate(order)}
     return Collation(members, tuple(members))
+
+
+def _verbatim_links(by_article: Mapping[str, pd.DataFrame]) -> list[tuple[float, str, int, str, int]]:
+    """Links between sentences that are word for word the same in two versions (five words or more)."""
+    buckets: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for aid, rows in by_article.items():
+        for sent_id, text in zip(rows["sent_id"].astype(int), rows["text"]):
+            if len(tokenize(text)) >= 5:
+                buckets[_normalised(text)].append((aid, sent_id))
+    links = []
+    for members in buckets.values():
+        firsts = list(dict((aid, (aid, sent_id)) for aid, sent_id in reversed(members)).values())[::-1]
+        links += [(-1.0, a, i, b, j) for (a, i), (b, j) in zip(firsts, firsts[1:])]
+    return links
 
 
 def _merge_groups(a: Mapping[str, tuple[int, ...]], b: Mapping[str, tuple[int, ...]], max_run: int):
@@ -506,7 +593,7 @@ class _Reference:
 def _view(articles, sentences, claims, collation=None, editorial_summary=None, translation=None, editorial=None,
           settings=None) -> _FamilyView:
     if collation is None:
-        collation = collate(sentences, align_candidates(sentences, settings=settings), settings)
+        collation = collate(sentences, align_candidates(sentences, claims, settings=settings), settings)
     return _FamilyView(articles, sentences, claims, collation, _editorial_scores(editorial_summary), translation,
                        editorial, _settings(settings))
 
@@ -547,33 +634,46 @@ def _nodes(view: _FamilyView, changes: Mapping[str, frozenset[Change]], referenc
             groups_by_article[aid][group] = sent_ids
     published = dict(zip(view.articles["article_id"], view.articles.get("published", pd.Series([None] * len(view.articles)))))
     languages = view.languages
+    sentence_scores = _sentence_scores(view.editorial)
     nodes = {}
-    names = view.ids + ([CONSENSUS_ID] if reference == CONSENSUS_ID else [])
-    for name in names:
+    for name in view.ids:
         own = groups_by_article.get(name, {})
         order = tuple(sorted(own, key=lambda group: min(own[group])))
         texts = {group: " ".join(texts_by_article[name][i] for i in own[group]) for group in order}
-        if name == CONSENSUS_ID:
-            nodes[name] = Node(name, view.main_language, None, texts, order, frozenset(order), frozenset(),
-                               _consensus_editorial(view, consensus_reference), "lost_original")
-            continue
         nodes[name] = Node(name, languages[name], _published(published.get(name)), texts, order, frozenset(order),
                            changes.get(name, frozenset()), view.editorial_scores.get(name, math.nan),
-                           "source" if name == reference else "extant")
+                           "source" if name == reference else "extant",
+                           _group_scores(name, own, texts_by_article, sentence_scores))
+    if reference == CONSENSUS_ID:
+        own = groups_by_article.get(CONSENSUS_ID, {})
+        order = tuple(sorted(own, key=lambda group: min(own[group])))
+        texts = {group: " ".join(texts_by_article[CONSENSUS_ID][i] for i in own[group]) for group in order}
+        witnesses = {witness["group"]: witness for witness in consensus_reference.frame["witness"]}
+        scores = {group: _group_scores(witnesses[group]["article_id"], {group: tuple(witnesses[group]["sent_ids"])},
+                                       texts_by_article, sentence_scores).get(group) for group in order}
+        scores = {group: score for group, score in scores.items() if score is not None}
+        values = list(scores.values()) or list(view.editorial_scores.values())
+        nodes[CONSENSUS_ID] = Node(CONSENSUS_ID, view.main_language, None, texts, order, frozenset(order), frozenset(),
+                                   float(np.mean(values)) if values else math.nan, "lost_original", scores)
     return nodes
 
 
-def _consensus_editorial(view: _FamilyView, consensus_reference: _Reference | None) -> float:
-    """The consensus's editorialising: its witness sentences' scores, else the versions' median."""
-    if view.editorial is not None and not view.editorial.empty and consensus_reference is not None:
-        scores = dict(zip(zip(view.editorial["article_id"], view.editorial["sent_id"].astype(int)), view.editorial["score"]))
-        found = [scores.get((witness["article_id"], sent_id)) for witness in consensus_reference.frame["witness"]
-                 for sent_id in witness["sent_ids"]]
-        found = [score for score in found if score is not None and not pd.isna(score)]
+def _sentence_scores(editorial: pd.DataFrame | None) -> dict[tuple[str, int], float]:
+    if editorial is None or editorial.empty:
+        return {}
+    return {(aid, int(sent_id)): float(score) for aid, sent_id, score in
+            zip(editorial["article_id"], editorial["sent_id"], editorial["score"]) if not pd.isna(score)}
+
+
+def _group_scores(name: str, own: Mapping[str, tuple[int, ...]], texts: Mapping[str, Mapping[int, str]],
+                  sentence_scores: Mapping[tuple[str, int], float]) -> dict[str, float]:
+    """Group -> the word-weighted editorialising score of the version's sentences in it."""
+    scores = {}
+    for group, sent_ids in own.items():
+        found = [(sentence_scores[(name, i)], max(len(texts[name][i].split()), 1)) for i in sent_ids if (name, i) in sentence_scores]
         if found:
-            return float(np.mean(found))
-    values = list(view.editorial_scores.values())
-    return float(np.median(values)) if values else math.nan
+            scores[group] = sum(score * words for score, words in found) / sum(words for _, words in found)
+    return scores
 
 
 # ---------------------------------------------------------------------------------------------
@@ -912,7 +1012,25 @@ def _change_rows(mutations: pd.DataFrame, sentences: pd.DataFrame, claims: pd.Da
         one_to_one = len(collation.members[group].get(reference, ())) == len(collation.members[group].get(row.article_id, ())) == 1
         if not (same_language and one_to_one) and not _survives_translation(row.kind, row.status):
             continue
+        if same_language and _same_words(row):
+            continue
         yield row.article_id, Change(group, row.kind, row.status, _change_value(row, values, reference)), row
+
+
+def _same_words(row) -> bool:
+    """Is the 'change' only the extraction reading the same words differently?
+
+    A relative date resolved against two publication dates ("Saturday"), or a name found in one
+    copy of a sentence and not in the other, is not something a copyist changed.
+    """
+    before, after = _normalised(str(row.source_text or "")), _normalised(str(row.version_text or ""))
+    if not before or not after:
+        return False
+    if row.status == "altered":
+        return before == after
+    if row.status == "dropped":
+        return re.search(rf"(?<!\w){re.escape(before)}(?!\w)", after) is not None
+    return re.search(rf"(?<!\w){re.escape(after)}(?!\w)", before) is not None
 
 
 def _survives_translation(kind: str, status: str) -> bool:
@@ -1069,10 +1187,12 @@ def _build_stemma(view: _FamilyView, reference: str, changes: Mapping[str, froze
     versions = [nodes[aid] for aid in view.ids if aid != reference]
     costs = {(p.name, c.name): edge_cost(p, c, root, view.config)
              for c in versions for p in [root, *versions] if p.name != c.name}
+    # Ties go to the parent closer to the reference (reposts copy prominent versions more often).
+    closeness = {c.name: costs[(root.name, c.name)].total * 1e-4 for c in versions}
     candidates = nx.DiGraph()
     candidates.add_node(root.name)
     for (parent, child), cost in sorted(costs.items()):
-        preference = float(view.config["reference_preference"]) if parent == root.name else 0.0
+        preference = float(view.config["reference_preference"]) if parent == root.name else -closeness[parent]
         candidates.add_edge(parent, child, weight=cost.total - preference)
     tree = nx.minimum_spanning_arborescence(candidates, attr="weight", preserve_attrs=False) if versions else nx.DiGraph()
     tree.add_node(root.name)
@@ -1203,11 +1323,11 @@ def _insert_hypotheticals(parents: dict[str, str], nodes: dict[str, Node], root:
             counter += 1
             name = f"{HYPOTHETICAL_PREFIX}{counter}"
             members = [a, b]
-            node = _common_node(name, [nodes[a], nodes[b]], nodes[parent])
+            node = _common_node(name, [nodes[a], nodes[b]], nodes[parent], config)
             for other in children:
                 if other in members:
                     continue
-                joined = _common_node(name, [node, nodes[other]], nodes[parent])
+                joined = _common_node(name, [node, nodes[other]], nodes[parent], config)
                 if _shared_evidence(node, nodes[other], nodes[parent], root, config) >= config["hypothetical_min_evidence"] \
                         and _own_evidence(joined, nodes[parent], root, config) >= config["hypothetical_min_evidence"]:
                     node, members = joined, members + [other]
@@ -1219,7 +1339,7 @@ def _insert_hypotheticals(parents: dict[str, str], nodes: dict[str, Node], root:
     return parents
 
 
-def _common_node(name: str, children: Sequence[Node], parent: Node) -> Node:
+def _common_node(name: str, children: Sequence[Node], parent: Node, config: Mapping) -> Node:
     """A hypothetical version: the changes and added sentences its children share, the parent's other sentences."""
     changes = frozenset.intersection(*(child.changes for child in children))
     shared_groups = frozenset.intersection(*(child.groups for child in children))
@@ -1228,7 +1348,12 @@ def _common_node(name: str, children: Sequence[Node], parent: Node) -> Node:
     order = tuple(g for g in _merged_order([parent.order, *(child.order for child in children)]) if g in groups)
     languages = Counter(child.language for child in children)
     language = parent.language if languages[parent.language] == max(languages.values()) else languages.most_common(1)[0][0]
-    return Node(name, language, None, {}, order, groups, changes, math.nan, "hypothetical")
+    first = children[0]
+    texts = {g: first.texts[g] for g in order if all(g in child.texts for child in children)
+             and all(_verbatim(first.texts[g], child.texts[g], config) for child in children[1:])}
+    if len(languages) > 1:
+        texts = {}
+    return Node(name, language, None, texts, order, groups, changes, math.nan, "hypothetical")
 
 
 def _merged_order(orders: Sequence[Sequence[str]]) -> list[str]:
@@ -1240,17 +1365,25 @@ def _merged_order(orders: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _shared_evidence(a: Node, b: Node, parent: Node, root: Node, config: Mapping) -> float:
-    """Weight of the changes and added sentences two siblings share and their parent lacks."""
+    """Weight of what two siblings share and their parent lacks: new values, added sentences and,
+    when both are in a language their parent is not written in, sentences translated word for word alike."""
     changes = (a.changes & b.changes) - parent.changes
     added = [g for g in a.order if g in b.groups and g not in parent.groups and g not in root.groups]
-    added_weight = (config["added_run_cost"] + config["added_cost"] * (len(added) - 1)) if added else 0.0
-    return _innovation_weight(changes, config) + added_weight
+    evidence = _innovation_weight(changes, config) + config["hypothetical_added_weight"] * len(added)
+    if a.language == b.language != parent.language:
+        alike = [g for g in a.order if g in a.texts and g in b.texts and _verbatim(a.texts[g], b.texts[g], config)]
+        evidence += config["hypothetical_verbatim_weight"] * len(alike)
+    return evidence
 
 
 def _own_evidence(node: Node, parent: Node, root: Node, config: Mapping) -> float:
+    """Weight of what a hypothetical version holds that its parent lacks (see :func:`_shared_evidence`)."""
     changes = node.changes - parent.changes
     added = [g for g in node.order if g not in parent.groups and g not in root.groups]
-    return _innovation_weight(changes, config) + ((config["added_run_cost"] + config["added_cost"] * (len(added) - 1)) if added else 0.0)
+    evidence = _innovation_weight(changes, config) + config["hypothetical_added_weight"] * len(added)
+    if node.language != parent.language:
+        evidence += config["hypothetical_verbatim_weight"] * len(node.texts)
+    return evidence
 
 
 def _branches(graph: nx.DiGraph, root: str) -> dict[str, str]:
@@ -1413,9 +1546,28 @@ def _edge_features(parent: Node, child: Node, view: _FamilyView) -> dict:
         "length_ratio": round(child_chars / parent_chars, 4),
         "kept_stretches": _runs(kept_positions, parent.order),
     }
-    if not math.isnan(parent.editorial) and not math.isnan(child.editorial):
-        features["editorial_change"] = round(child.editorial - parent.editorial, 4)
+    if parent.scores and child.scores:
+        features["editorialising_added"] = round(_editorialising_added(parent, child), 4)
+    elif not math.isnan(parent.editorial) and not math.isnan(child.editorial):
+        features["editorialising_added"] = round(child.editorial - parent.editorial, 4)
     return features
+
+
+def _editorialising_added(parent: Node, child: Node) -> float:
+    """How much more editorialising the child's text carries than its parent's, word-weighted.
+
+    Each of the child's sentences scores its rise over the parent's sentence in the same claim
+    group (over the parent's mean where the parent has none: an added sentence); falls count 0.
+    """
+    baseline = float(np.mean(list(parent.scores.values())))
+    total = rise = 0.0
+    for group in child.order:
+        if group not in child.scores:
+            continue
+        words = max(len(child.texts.get(group, "").split()), 1)
+        total += words
+        rise += words * max(0.0, child.scores[group] - parent.scores.get(group, baseline))
+    return rise / total if total else 0.0
 
 
 def _relation(parent: Node, text_parent: Node, child: Node, features: Mapping, view: _FamilyView,
@@ -1430,12 +1582,15 @@ def _relation(parent: Node, text_parent: Node, child: Node, features: Mapping, v
     if (verbatim >= config["excerpt_min_verbatim"] and kept <= config["excerpt_max_coverage"]
             and features["kept_stretches"] <= 1):
         return "excerpt", f"{verbatim:.0%} verbatim, one stretch holding {kept:.0%} of its parent"
-    round_trip = _round_trip(text_parent, child, mt, config)
+    round_trip = None
+    if kept >= config["round_trip_min_kept"] and features["child_content_from_parent"] >= config["round_trip_min_kept"] \
+            and (features["wording_similarity"] or 0.0) <= config["round_trip_max_wording"]:
+        round_trip = _round_trip(text_parent, child, mt, config)
     if round_trip:
         return "round_trip_translation", round_trip
-    increase = features.get("editorial_change")
+    increase = features.get("editorialising_added")
     if increase is not None and increase >= config["editorialised_min_increase"]:
-        return "editorialised_rewrite", f"editorialising score up by {increase:.2f}"
+        return "editorialised_rewrite", f"adds editorialising worth {increase:.2f} per word over its parent"
     if kept <= config["summary_max_coverage"] and features["length_ratio"] <= config["summary_max_coverage"] + 0.1:
         return "summary", f"keeps {kept:.0%} of its parent in {features['length_ratio']:.0%} of its length"
     return "rewrite", f"keeps {kept:.0%} of its parent, reworded (wording similarity {features['wording_similarity'] or 0:.2f})"

@@ -13,8 +13,9 @@ import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
 from spin import __version__
@@ -31,7 +32,8 @@ REPORT_FIGURES = (
     ("number_name_changes", figures.number_and_name_changes,
      "Numbers, dates and names each version altered, dropped or added against the reference."),
     ("readability", figures.readability_by_version,
-     "Readability formulas per version; a formula that does not apply to a language is marked n/a."),
+     "Reading ease in each language's own formula (higher is easier), then the formulas that apply to some "
+     "languages only, each shown for the versions it applies to."),
     ("translation_errors", figures.translation_errors_by_category,
      "Translation errors found in each translated version, by category, with its quality estimate."),
     ("derivation_tree", figures.derivation_tree,
@@ -44,7 +46,6 @@ KIND_NOUNS = {"number": "number", "date": "date", "entity": "name", "quote": "qu
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SVG_NS = "{http://www.w3.org/2000/svg}"
-_XLINK_NS = "{http://www.w3.org/1999/xlink}"
 _SVG_ELEMENTS = frozenset({
     "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan",
     "defs", "clipPath", "use", "title", "desc", "linearGradient", "radialGradient", "stop", "pattern", "image",
@@ -104,14 +105,14 @@ def highlight(text: str, spans: Iterable[Span]) -> str:
     bounds = sorted({0, length, *carets, *(s for s, _, _, _ in ranged), *(-e for _, e, _, _ in ranged)})
     pieces = []
     for left, right in zip(bounds, bounds[1:] + [None]):
-        pieces.extend(f'<mark class="{span.kind} gap" title="{escape(span.note)}">&#8248;</mark>'
+        pieces.extend(f'<mark class="{escape(span.kind)} gap" title="{escape(span.note)}">&#8248;</mark>'
                       for span in carets.get(left, ()))
         if right is None:
             break
         piece = escape(text[left:right])
         for start, negative_end, _, span in reversed(ranged):
             if start <= left and -negative_end >= right:
-                piece = f'<mark class="{span.kind}" title="{escape(span.note)}">{piece}</mark>'
+                piece = f'<mark class="{escape(span.kind)}" title="{escape(span.note)}">{piece}</mark>'
         pieces.append(piece)
     return "".join(pieces)
 
@@ -129,17 +130,22 @@ def _clip(spans: Iterable[Span], start: int, end: int) -> list[Span]:
     return shifted
 
 
+def _decoded(value: Any) -> Any:
+    """A list or record stored as JSON text (as read back from CSV), decoded; anything else unchanged."""
+    if isinstance(value, str) and value.strip()[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
 def describe(value: Any) -> str:
     """A cell (text, number, JSON list or record) as one line of plain text."""
+    value = _decoded(value)
     if is_blank(value):
         return ""
     if isinstance(value, str):
-        stripped = value.strip()
-        if stripped[:1] in "[{":
-            try:
-                return describe(json.loads(stripped))
-            except ValueError:
-                return value
         return value
     if isinstance(value, dict):
         return "; ".join(f"{key}: {describe(item)}" for key, item in value.items())
@@ -165,28 +171,29 @@ def _flag(value: Any) -> bool:
 
 
 def _records(value: Any) -> list:
-    if isinstance(value, str) and value.strip()[:1] in "[{":
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return []
+    """A cell holding records (cues, reasons) as a list."""
+    value = _decoded(value)
     if isinstance(value, dict):
         return [value]
     return list(value) if isinstance(value, (list, tuple)) else []
 
 
 class _Family:
-    """Read-only views over the analysis tables for one report."""
+    """Read-only views over the analysis tables for one report, indexed once per table."""
 
     def __init__(self, analysis: Any):
         self.tables = getattr(analysis, "tables", analysis)
         self.run = dict(getattr(analysis, "run", {}) or {})
         self.reference = figures.family_reference(analysis)
         self.ids = figures.versions(analysis)
-        self.analysis = analysis
         self.labels = figures.version_labels(analysis, list(dict.fromkeys(self.ids + self._other_ids())))
         articles = self.table("articles")
         self.articles = {str(row["article_id"]): row for row in articles.to_dict("records")} if "article_id" in articles else {}
+        mutations = figures.against_reference(self.table("mutations"), self.reference)
+        self.family_reference = (str(mutations["reference"].iloc[0])
+                                 if not mutations.empty and "reference" in mutations.columns else self.reference)
+        self._index: dict[tuple[str, str], dict[str, pd.DataFrame]] = {}
+        self._memo: dict[tuple, Any] = {}
 
     def _other_ids(self) -> list[str]:
         names = [self.reference] if self.reference else []
@@ -199,18 +206,27 @@ class _Family:
         table = self.tables.get(name)
         return table if isinstance(table, pd.DataFrame) else pd.DataFrame()
 
-    def rows(self, name: str, article_id: str, column: str = "article_id") -> pd.DataFrame:
+    def rows(self, name: str, article_id: Any, column: str = "article_id") -> pd.DataFrame:
+        """The rows of a table whose ``column`` is ``article_id`` (an empty frame when none)."""
         table = self.table(name)
         if table.empty or column not in table.columns:
             return table.iloc[0:0]
-        return table[table[column].astype(str) == article_id]
+        if (name, column) not in self._index:
+            self._index[name, column] = dict(iter(table.groupby(table[column].astype(str), sort=False)))
+        return self._index[name, column].get(str(article_id), table.iloc[0:0])
 
-    def row(self, name: str, article_id: str) -> dict:
+    def row(self, name: str, article_id: Any) -> dict:
         rows = self.rows(name, article_id)
         return rows.iloc[0].to_dict() if not rows.empty else {}
 
-    def text(self, article_id: str) -> str:
-        text = self.articles.get(article_id, {}).get("text")
+    def memo(self, key: tuple, compute) -> Any:
+        """``compute()`` once per key for this report."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def text(self, article_id: Any) -> str:
+        text = self.articles.get(str(article_id), {}).get("text")
         return "" if is_blank(text) else str(text)
 
     def label(self, article_id: Any) -> str:
@@ -219,18 +235,16 @@ class _Family:
     def anchor(self, article_id: str) -> str:
         return f"v{self.ids.index(article_id) + 1}" if article_id in self.ids else ""
 
-    def changes(self, article_id: str, reference: str | None) -> pd.DataFrame:
+    def changes(self, article_id: str, reference: Any) -> pd.DataFrame:
+        """The mutations of a version against ``reference``."""
         rows = self.rows("mutations", article_id)
         if rows.empty or "reference" not in rows.columns:
             return rows
         return rows[rows["reference"].astype(str) == str(reference)]
 
     def family_changes(self, article_id: str) -> pd.DataFrame:
-        mutations = self.table("mutations")
-        chosen = figures.against_reference(mutations, self.reference)
-        if chosen.empty or "reference" not in chosen.columns:
-            return chosen.iloc[0:0] if not chosen.empty else chosen
-        return self.changes(article_id, chosen["reference"].iloc[0])
+        """The mutations of a version against the family's reference."""
+        return self.memo(("changes", article_id), lambda: self.changes(article_id, self.family_reference))
 
     def parent(self, article_id: str) -> dict:
         rows = self.rows("stemma", article_id, column="child")
@@ -291,7 +305,7 @@ def _editorial_spans(family: _Family, article_id: str) -> list[Span]:
         if within and not is_blank(score):
             level = min(EDITORIAL_LEVELS, int(float(score) * EDITORIAL_LEVELS + 1e-9))
             if level:
-                attributed = " (attributed)" if row.get("attributed") is True else ""
+                attributed = " (attributed)" if _flag(row.get("attributed")) else ""
                 spans.append(Span(*within, f"ed{level}", f"sentence editorialising {float(score):.2f}{attributed}"))
         for cue in _records(row.get("cues")):
             if isinstance(cue, dict):
@@ -321,7 +335,7 @@ def _change_spans(family: _Family, article_id: str, changes: pd.DataFrame) -> li
     return spans
 
 
-def _source_spans(family: _Family, changes: pd.DataFrame) -> list[Span]:
+def _source_spans(changes: pd.DataFrame) -> list[Span]:
     """Where the reference text holds what a version dropped or altered."""
     spans = []
     for row in changes.to_dict("records"):
@@ -351,29 +365,35 @@ def _downstream_spans(family: _Family) -> list[Span]:
     spans = []
     for article_id, rows in changes.groupby(changes["article_id"].astype(str), sort=False):
         spans += [Span(span.start, span.end, "later", f"in {family.label(article_id)}: {span.note}")
-                  for span in _source_spans(family, rows)]
+                  for span in _source_spans(rows)]
     return spans
 
 
 def _version_spans(family: _Family, article_id: str) -> list[Span]:
-    spans = _editorial_spans(family, article_id) + _error_spans(family, article_id)
-    if article_id == family.reference:
-        return spans + _downstream_spans(family)
-    return spans + _change_spans(family, article_id, family.family_changes(article_id))
+    def compute() -> list[Span]:
+        spans = _editorial_spans(family, article_id) + _error_spans(family, article_id)
+        if article_id == family.reference:
+            return spans + _downstream_spans(family)
+        return spans + _change_spans(family, article_id, family.family_changes(article_id))
+
+    return family.memo(("spans", article_id), compute)
 
 
 # ---- side by side --------------------------------------------------------------------------------
 
 
-def _reference_sentences(family: _Family, reference: str) -> dict:
-    """sent_id -> (text, start, end) of the reference: its sentences, or the consensus's."""
-    sentences = family.rows("sentences", reference)
-    if not sentences.empty and {"sent_id", "text"} <= set(sentences.columns):
+def _sentences_of(family: _Family, article_id: str) -> dict:
+    """sent_id -> (text, start, end) of a version, or of the reconstructed source when the id is
+    not a version (the consensus table has no offsets)."""
+    def compute() -> dict:
+        if article_id not in family.articles and {"sent_id", "text"} <= set(family.table("consensus").columns):
+            return {row["sent_id"]: (row["text"], None, None) for row in family.table("consensus").to_dict("records")}
+        sentences = family.rows("sentences", article_id)
+        if not {"sent_id", "text"} <= set(sentences.columns):
+            return {}
         return {row["sent_id"]: (row["text"], row.get("start"), row.get("end")) for row in sentences.to_dict("records")}
-    consensus = family.table("consensus")
-    if {"sent_id", "text"} <= set(consensus.columns):
-        return {row["sent_id"]: (row["text"], None, None) for row in consensus.to_dict("records")}
-    return {}
+
+    return family.memo(("sentences", article_id), compute)
 
 
 def side_by_side(analysis: Any, article_id: str) -> pd.DataFrame:
@@ -387,23 +407,26 @@ def side_by_side(analysis: Any, article_id: str) -> pd.DataFrame:
     alignment = figures.against_reference(family.table("alignment"), family.reference)
     if alignment.empty or "article_id" not in alignment.columns:
         return pd.DataFrame(columns=columns)
-    links = alignment[alignment["article_id"].astype(str) == article_id]
-    reference = str(links["reference"].iloc[0]) if "reference" in links.columns and not links.empty else family.reference
-    reference_sentences = _reference_sentences(family, reference) if reference else {}
-    version_sentences = _reference_sentences(family, article_id)
+    links = alignment[alignment["article_id"].astype(str) == article_id].to_dict("records")
+    reference = str(links[0].get("reference", family.reference)) if links else family.reference
+    reference_sentences = _sentences_of(family, reference) if reference else {}
+    version_sentences = _sentences_of(family, article_id)
+    grouped: dict[Any, list[dict]] = {}
+    for position, link in enumerate(links):
+        grouped.setdefault(link.get("link_id", position), []).append(link)
     rows = []
-    key = links["link_id"] if "link_id" in links.columns else pd.Series(range(len(links)), index=links.index)
-    for link_id, link in links.groupby(key, sort=False):
-        ref_sents = [s for s in dict.fromkeys(link.get("ref_sent", pd.Series(dtype=object))) if not is_blank(s)]
-        sent_ids = [s for s in dict.fromkeys(link.get("sent_id", pd.Series(dtype=object))) if not is_blank(s)]
+    for link_id, parts in grouped.items():
+        ref_sents = [s for s in dict.fromkeys(part.get("ref_sent") for part in parts) if not is_blank(s)]
+        sent_ids = [s for s in dict.fromkeys(part.get("sent_id") for part in parts) if not is_blank(s)]
+        scores = [float(part["score"]) for part in parts if not is_blank(part.get("score"))]
         rows.append({
             "link_id": link_id,
             "ref_sents": ref_sents,
             "reference_text": " ".join(str(reference_sentences.get(s, _NO_SENTENCE)[0]) for s in ref_sents),
             "sent_ids": sent_ids,
             "version_text": " ".join(str(version_sentences.get(s, _NO_SENTENCE)[0]) for s in sent_ids),
-            "score": link["score"].max() if "score" in link.columns else None,
-            "method": describe(link["method"].iloc[0]) if "method" in link.columns else "",
+            "score": max(scores) if scores else np.nan,
+            "method": describe(parts[0].get("method")),
         })
     return pd.DataFrame(rows, columns=columns)
 
@@ -422,11 +445,11 @@ def _side_by_side_html(family: _Family, article_id: str) -> str:
     if table.empty:
         return '<p class="none">No sentence alignment with the reference is available for this version.</p>'
     reference = family.reference or ""
-    reference_sentences = _reference_sentences(family, reference)
-    version_sentences = _reference_sentences(family, article_id)
+    reference_sentences = _sentences_of(family, reference)
+    version_sentences = _sentences_of(family, article_id)
     reference_text, version_text = family.text(reference), family.text(article_id)
     changes = family.family_changes(article_id)
-    reference_spans, version_spans = _source_spans(family, changes), _version_spans(family, article_id)
+    reference_spans, version_spans = _source_spans(changes), _version_spans(family, article_id)
     rows = []
     for link in table.to_dict("records"):
         left = " ".join(_sentence_html(reference_text, reference_sentences.get(s, _NO_SENTENCE), reference_spans)
@@ -610,18 +633,16 @@ def _dropped_claims(family: _Family, changes: pd.DataFrame) -> str:
         return ""
     reference = family.reference or ""
     text = family.text(reference)
-    sentences = family.rows("sentences", reference)
+    bounds = sorted(_sentence_bounds(family, reference).values()) if text else []
     by_sentence: dict[tuple[int, int], list[dict]] = {}
     loose = []
     for row in dropped.to_dict("records"):
         start = _offset(row.get("source_start"))
-        around = sentences.iloc[0:0]
-        if text and start is not None and {"start", "end"} <= set(sentences.columns):
-            around = sentences[(sentences["start"] <= start) & (sentences["end"] > start)]
-        if around.empty:
+        around = next(((left, right) for left, right in bounds if start is not None and left <= start < right), None)
+        if around is None:
             loose.append(row)
         else:
-            by_sentence.setdefault((int(around["start"].iloc[0]), int(around["end"].iloc[0])), []).append(row)
+            by_sentence.setdefault(around, []).append(row)
     items = []
     for (left, right), rows in sorted(by_sentence.items()):
         spans = [Span(row.get("source_start"), row.get("source_end"), "src-dropped", _change_note(row)) for row in rows]

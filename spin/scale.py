@@ -7,9 +7,10 @@ the caller, where candidate pairs, checks and connected components run vectorise
 bounded by the partition size on the workers and by the fingerprints on the caller; no
 all-pairs matrix is ever built.
 
-Without a scheduler address everything runs in-process, on a pool of local processes (one per
-core); with ``scheduler="tcp://host:8786"`` the same tasks go to that dask.distributed cluster
-(whose workers must see the corpus path and the output folder).
+Without a scheduler everything runs in-process, on a pool of local processes (one per core);
+``scheduler`` may also name a local Dask scheduler ("threads", "synchronous"), or be the address
+of a dask.distributed cluster (``"tcp://host:8786"``), whose workers must see the corpus path and
+the output folder.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 STATUS_COLUMNS = ("family_id", "articles", "status", "problem")
 DEFAULT_PARTITION_BYTES = 32_000_000
+CONNECT_TIMEOUT = "20s"  # how long to try reaching a dask.distributed scheduler
 
 
 class _CorpusProblem(Exception):
@@ -166,29 +168,42 @@ def _read_parquet(path: Path, partition_size: int):
 # --------------------------------------------------------------------------- running
 
 
+LOCAL_SCHEDULERS = ("processes", "threads", "synchronous")
+
+
 @contextmanager
-def _scheduler(address: str | None) -> Iterator[dict]:
-    """Keyword arguments for ``dask.compute``: a local process pool, or a distributed client."""
-    if not address:
-        yield {"scheduler": "processes", "num_workers": os.cpu_count() or 1}
+def _scheduler(scheduler: str | None, partitions: int) -> Iterator[dict]:
+    """Keyword arguments for ``dask.compute``.
+
+    ``None``: a pool of local processes, one per core (or no pool at all for one partition);
+    ``"processes"``, ``"threads"``, ``"synchronous"``: that local scheduler; anything else is the
+    address of a dask.distributed scheduler.
+    """
+    if scheduler is None:
+        workers = min(os.cpu_count() or 1, max(partitions, 1))
+        yield {"scheduler": "processes", "num_workers": workers} if workers > 1 else {"scheduler": "synchronous"}
+        return
+    if scheduler in LOCAL_SCHEDULERS:
+        yield {"scheduler": scheduler}
         return
     from distributed import Client
 
     try:
-        client = Client(address, timeout="30s")
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
     except OSError as exc:
-        raise InputError(f"--scheduler {address}", f"cannot reach the Dask scheduler ({exc})") from None
+        raise InputError(f"--scheduler {scheduler}", f"cannot reach the Dask scheduler ({exc})") from None
     with client:
         yield {"scheduler": client}
 
 
-def _compute(collection, options: dict):
+def _compute(collection, scheduler: str | None):
     import dask
 
-    try:
-        (result,) = dask.compute(collection, **options)
-    except _CorpusProblem as exc:
-        raise InputError(*exc.args) from None
+    with _scheduler(scheduler, collection.npartitions) as options:
+        try:
+            (result,) = dask.compute(collection, **options)
+        except _CorpusProblem as exc:
+            raise InputError(*exc.args) from None
     return result
 
 
@@ -200,8 +215,7 @@ def fingerprint_corpus(corpus_path: str | Path, scheduler: str | None = None,
     corpus = read_corpus(corpus_path, partition_size)
     parts = corpus.map_partitions(family_finder.fingerprint_partition, settings,
                                   meta=family_finder.empty_fingerprints())
-    with _scheduler(scheduler) as options:
-        fingerprints = _compute(parts, options)
+    fingerprints = _compute(parts, scheduler)
     fingerprints = fingerprints.reset_index(drop=True)
     family_finder.check_articles(fingerprints.assign(text=""), str(corpus_path))
     return fingerprints
@@ -223,15 +237,25 @@ def find_families_dask(corpus_path: str | Path, scheduler: str | None = None,
 # --------------------------------------------------------------------------- writing
 
 
-def _write_tables(families: pd.DataFrame, directory: Path) -> None:
+def _write_tables(families: pd.DataFrame, directory: Path, record: dict) -> None:
     table = families.assign(evidence=families["evidence"].map(family_finder.evidence_json))
     table.to_parquet(directory / "families.parquet", index=False)
     write_csv(table, directory / "families.csv")
+    in_families = families["family_size"] >= 2
+    record = {
+        "spin_version": __version__,
+        "articles": int(len(families)),
+        "families": int(families.loc[in_families, "family_id"].nunique()),
+        "articles_in_families": int(in_families.sum()),
+        **record,
+    }
+    (directory / "run.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def write_families(families: pd.DataFrame, out_dir: str | Path) -> Path:
-    """Write families.parquet and families.csv into ``out_dir``, replacing it only when both are written."""
-    return write_atomically(Path(out_dir), lambda staging: _write_tables(families, staging))
+    """Write families.parquet, families.csv and run.json into ``out_dir``, replacing it only when
+    all are written (and only when it is new, empty or an earlier spin output)."""
+    return write_atomically(Path(out_dir), lambda staging: _write_tables(families, staging, {}))
 
 
 def analyze_families(corpus: str | Path, families: pd.DataFrame, out_dir: str | Path,
@@ -250,8 +274,7 @@ def analyze_families(corpus: str | Path, families: pd.DataFrame, out_dir: str | 
         _family_members, membership, meta=_empty_corpus().assign(family_id=pd.Series(dtype="str")))
     grouped = selected.shuffle("family_id", npartitions=max(1, min(len(set(membership.values())), 64)))
     statuses = grouped.map_partitions(_analyze_partition, str(out_dir), meta=_empty_status())
-    with _scheduler(scheduler) as options:
-        result = _compute(statuses, options)
+    result = _compute(statuses, scheduler)
     return result.sort_values("family_id", kind="stable").reset_index(drop=True)
 
 
@@ -290,21 +313,15 @@ def run_families(corpus_path: str | Path, out_dir: str | Path, scheduler: str | 
     families = find_families_dask(corpus_path, scheduler, partition_size, settings)
 
     def fill(staging: Path) -> None:
-        _write_tables(families, staging)
         statuses = (analyze_families(corpus_path, families, staging, scheduler, partition_size)
                     if analyze else None)
         if statuses is not None:
             write_csv(statuses, staging / "analyses.csv")
-        record = {
-            "spin_version": __version__,
+        _write_tables(families, staging, {
             "corpus": str(Path(corpus_path).resolve()),
             "scheduler": scheduler or "in-process",
-            "articles": int(len(families)),
-            "families": int(families.loc[families["family_size"] >= 2, "family_id"].nunique()),
-            "articles_in_families": int((families["family_size"] >= 2).sum()),
             "analysed": None if statuses is None else int((statuses["status"] == "analysed").sum()),
             "settings": {name: getattr(settings, name) for name in settings.__dataclass_fields__},
-        }
-        (staging / "run.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        })
 
     return write_atomically(Path(out_dir), fill)

@@ -70,6 +70,8 @@ NUMBERS = {
         ("The app has 1,000,000 users.", ["num:1e6"]),
         ("Estimates range from sixty to eighty billion dollars.", ["num:6e10-8e10:USD"]),
         ("He is one of the best.", []),
+        ("Half of the staff left.", ["num:0.5"]),
+        ("Two thirds of voters agreed.", ["num:0.666667"]),
     ],
     "de": [
         ("Der Deal ist 1,5 Milliarden Dollar wert.", ["num:1.5e9:USD"]),
@@ -104,6 +106,8 @@ NUMBERS = {
         ("Er spendete eine Million Euro.", ["num:1e6:EUR"]),
         ("Er ist einer der Besten.", []),
         ("Die Miete stieg um fünf Prozent.", ["num:5:%"]),
+        ("Die Hälfte der Belegschaft ging.", ["num:0.5"]),
+        ("Zwei Drittel der Wähler stimmten zu.", ["num:0.666667"]),
     ],
     "fr": [
         ("L'accord vaut 1,5 milliard de dollars.", ["num:1.5e9:USD"]),
@@ -139,6 +143,8 @@ NUMBERS = {
         ("On compte une vingtaine de morts.", ["num:20"]),
         ("Le loyer a augmenté de cinq pour cent.", ["num:5:%"]),
         ("Le trafic a été multiplié par dix fois plus vite.", ["mult:10"]),
+        ("La moitié du personnel est partie.", ["num:0.5"]),
+        ("Deux tiers des électeurs ont approuvé.", ["num:0.666667"]),
     ],
 }
 
@@ -1013,7 +1019,7 @@ def test_unsupported_language_is_an_error():
 CLAIM_LISTS = ("number_words", "ordinal_words", "scale_words", "approximate_words", "number_modifiers",
                "multiplier_words", "units", "currencies", "range_words", "date_words", "reporting_verbs",
                "attribution_markers", "source_nouns", "speaker_nouns", "hedges", "boosters", "negators",
-               "titles", "organisation_words", "non_names", "aliases")
+               "titles", "organisation_words", "non_names", "aliases", "fractions")
 
 
 @pytest.mark.parametrize("name", CLAIM_LISTS)

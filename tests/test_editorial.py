@@ -33,6 +33,10 @@ from spin.settings import default_settings
 
 SETTINGS = default_settings()["editorial"]
 ATTRIBUTED = SETTINGS["attributed_weight"]
+JUDGEMENT = SETTINGS["judgement_weight"]  # "is a shameful": copula + evaluative word in the writer's voice
+QUESTION = SETTINGS["question_weight"]
+EXCLAMATION = SETTINGS["exclamation_weight"]
+SCARE = SETTINGS["scare_quote_weight"]
 
 
 def expected(*weights: float, attributed: tuple[float, ...] = ()) -> float:
@@ -52,24 +56,25 @@ def kinds(row: pd.Series) -> set[str]:
 
 CASES = [
     # (language, sentence, expected score, attributed, kinds that must be present)
-    ("en", "This is a shameful betrayal.", expected(0.9, 0.4), False, {"loaded", "unattributed_judgement"}),
+    ("en", "This is a shameful betrayal.", expected(0.9, JUDGEMENT), False, {"loaded", "unattributed_judgement"}),
     ("en", '"This is a shameful betrayal," the minister said.', expected(attributed=(0.9,)), True, {"loaded"}),
     ("en", "The council approved the budget on Tuesday.", 0.0, False, set()),
-    ("en", "Why would anyone trust them?", expected(0.5), False, {"rhetorical"}),
-    ("en", "You should be ashamed!", expected(0.5, 1.0, 0.5), False, {"reader_address", "prescriptive", "rhetorical"}),
-    ("en", "In my view, the bombshell ruling is a travesty.", expected(1.0, 0.9, 0.9, 0.4), False,
+    ("en", "Why would anyone trust them?", expected(QUESTION), False, {"rhetorical"}),
+    ("en", "You should be ashamed!", expected(0.5, 1.0, EXCLAMATION), False, {"reader_address", "prescriptive", "rhetorical"}),
+    ("en", "In my view, the bombshell ruling is a travesty.", expected(1.0, 0.9, 0.9, JUDGEMENT), False,
      {"opinion", "sensational", "loaded", "unattributed_judgement"}),
-    ("de", "Das ist eine Schande.", expected(0.8, 0.4), False, {"loaded", "unattributed_judgement"}),
+    ("en", 'The "experts" got it wrong again.', expected(SCARE, 0.4), False, {"scare_quote", "loaded"}),
+    ("de", "Das ist eine Schande.", expected(0.8, JUDGEMENT), False, {"loaded", "unattributed_judgement"}),
     ("de", "„Das ist eine Schande“, sagte die Ministerin.", expected(attributed=(0.8,)), True, {"loaded"}),
     ("de", "Die Lage sei katastrophal, sagte sie.", expected(attributed=(0.7,)), True, {"loaded"}),
     ("de", "Der Stadtrat hat am Dienstag den Haushalt beschlossen.", 0.0, False, set()),
-    ("de", "Wir müssen endlich handeln!", expected(0.9, 0.4, 0.5), False, {"prescriptive", "loaded", "rhetorical"}),
+    ("de", "Wir müssen endlich handeln!", expected(0.9, 0.4, EXCLAMATION), False, {"prescriptive", "loaded", "rhetorical"}),
     ("de", "Die sogenannten Experten irren sich.", expected(0.5), False, {"scare_quote"}),
-    ("fr", "C'est une honte.", expected(0.6, 0.4), False, {"loaded", "unattributed_judgement"}),
+    ("fr", "C'est une honte.", expected(0.6, JUDGEMENT), False, {"loaded", "unattributed_judgement"}),
     ("fr", "« C'est une honte », a-t-il déclaré.", expected(attributed=(0.6,)), True, {"loaded"}),
     ("fr", "Le conseil municipal a adopté le budget mardi.", 0.0, False, set()),
-    ("fr", "Il faut agir maintenant !", expected(0.6, 0.5), False, {"prescriptive", "rhetorical"}),
-    ("fr", "À mon avis, ce projet est une mascarade.", expected(1.0, 0.9, 0.4), False,
+    ("fr", "Il faut agir maintenant !", expected(0.6, EXCLAMATION), False, {"prescriptive", "rhetorical"}),
+    ("fr", "À mon avis, ce projet est une mascarade.", expected(1.0, 0.9, JUDGEMENT), False,
      {"opinion", "loaded", "unattributed_judgement"}),
 ]
 
@@ -150,9 +155,9 @@ def test_negated_intensifier_softens(language, plain, negated, cue_text):
 
 
 def test_negated_intensifier_weights_by_hand():
-    # very 0.3 * 0.3, good 0.25 * 0.6, judgement 0.4  /  very 0.3, good 0.25 * 1.5, judgement 0.4
-    assert score_one("It is not very good.", "en").score == pytest.approx(expected(0.09, 0.15, 0.4), abs=1e-4)
-    assert score_one("It is very good.", "en").score == pytest.approx(expected(0.3, 0.375, 0.4), abs=1e-4)
+    # very 0.3 * 0.3, good 0.25 * 0.6, judgement  /  very 0.3, good 0.25 * 1.5, judgement
+    assert score_one("It is not very good.", "en").score == pytest.approx(expected(0.09, 0.15, JUDGEMENT), abs=1e-4)
+    assert score_one("It is very good.", "en").score == pytest.approx(expected(0.3, 0.375, JUDGEMENT), abs=1e-4)
 
 
 @pytest.mark.parametrize("language, sentence, cue_text", [

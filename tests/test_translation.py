@@ -145,6 +145,22 @@ def test_unmatched_statements_at_the_same_place_pair_up_when_of_similar_length(a
         assert (errors[0].source_start, errors[0].start) == (41, 46)
 
 
+def test_within_one_language_a_kept_statement_worded_far_from_its_source_is_minor():
+    source, version = "The council approved the budget on Monday.", "On Monday the money plan got a yes from the city."
+    rows = pd.DataFrame([mutation("kept", "claim", source=(0, len(source)), target=(0, len(version)),
+                                  source_text=source, version_text=version)])
+    [error] = errors_from_mutations(rows, same_language=True)
+    assert (error.category, error.severity, error.text) == ("Accuracy/Mistranslation", MINOR, version)
+    assert "chrF" in error.detail
+    assert errors_from_mutations(rows, same_language=False) == []
+
+
+def test_across_languages_an_added_name_is_not_an_error():
+    rows = pd.DataFrame([mutation("added", "entity", target=(4, 13), version_text="Bürgerrat")])
+    assert errors_from_mutations(rows, same_language=False) == []
+    assert len(errors_from_mutations(rows, same_language=True)) == 1
+
+
 def test_no_mutations_no_errors():
     assert errors_from_mutations(pd.DataFrame(columns=["status", "kind"])) == []
 
@@ -198,6 +214,20 @@ def test_name_forms_against_the_source(target, language, garbled, severity, word
     assert error.severity == severity and words in error.detail
     assert target[error.start:error.end] == garbled
     assert error.source_start is not None
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "language"),
+    [
+        ("The US Congress voted.", "Der US-Kongress stimmte ab, sagte der Kongress.", "de"),
+        ("Fighting in Donbas went on.", "Die Kämpfe im Donbass gingen weiter.", "de"),
+        ("The Politburo met.", "Das Politbüro tagte.", "de"),
+        ("He met ALS patients.", "Er traf sie, als Patienten kamen.", "de"),
+        ("Africa grew.", "L'Afrique a grandi, et l'Afrique du Sud aussi.", "fr"),
+    ],
+)
+def test_conventional_respellings_across_languages_are_not_errors(source, target, language):
+    assert name_form_errors(source, "en", target, language) == []
 
 
 def test_names_spelled_as_in_the_source_are_not_errors():
