@@ -119,11 +119,13 @@ def _byte_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     digit[ord("0"): ord("9") + 1] = True
     with np.errstate(over="ignore"):
         powers = np.cumprod(np.full(256, _TOKEN_BASE, dtype=np.uint64)) // _TOKEN_BASE
-    powers[0] = 1
-    return lower, word, digit, powers
+        powers[0] = 1
+        # the hash term of byte value b at position r of a token: (b + 1) · base^r
+        terms = (np.arange(1, 257, dtype=np.uint64)[None, :] * powers[:, None]).ravel()
+    return lower, word, digit, terms
 
 
-_LOWER, _WORD_BYTE, _DIGIT_BYTE, _POWERS = _byte_tables()
+_LOWER, _WORD_BYTE, _DIGIT_BYTE, _TERMS = _byte_tables()
 
 
 @dataclass(frozen=True)
@@ -147,23 +149,20 @@ def _utf8_buffer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return data[offsets[0]: offsets[-1]], offsets - offsets[0]
 
 
-def _between_digits(data: np.ndarray, lead: np.ndarray, width: int) -> np.ndarray:
-    """Positions in ``lead`` of separators of ``width`` bytes with a digit on both sides."""
-    lead = lead[(lead > 0) & (lead + width < len(data))]
-    return lead[_DIGIT_BYTE[data[lead - 1]] & _DIGIT_BYTE[data[lead + width]]]
+def _digit_joins(data: np.ndarray, digits: np.ndarray, separators: np.ndarray, width: int) -> np.ndarray:
+    """Separators of ``width`` bytes (at ``separators``) with a digit right before and after."""
+    separators = separators[(separators > 0) & (separators + width < len(data))]
+    return separators[_DIGIT_BYTE[data[separators - 1]] & _DIGIT_BYTE[data[separators + width]]]
 
 
-def _thousands_spaces(data: np.ndarray) -> np.ndarray:
+def _thousands_spaces(data: np.ndarray, digits: np.ndarray) -> np.ndarray:
     """Spaces that separate thousands ("46 855"): a digit before, exactly three digits after."""
-    spaces = np.flatnonzero(_DIGIT_BYTE[data[:-1]] & (data[1:] == ord(" "))) + 1
-    spaces = spaces[spaces + 4 < len(data)]
-    if not len(spaces):
-        return spaces
-    digits = _DIGIT_BYTE[data[spaces + 1]] & _DIGIT_BYTE[data[spaces + 2]]
-    digits &= _DIGIT_BYTE[data[spaces + 3]] & ~_DIGIT_BYTE[data[spaces + 4]]
-    after = np.minimum(spaces + 5, len(data) - 1)
-    decimal = ((data[spaces + 4] == ord(".")) | (data[spaces + 4] == ord(","))) & _DIGIT_BYTE[data[after]]
-    return spaces[digits & ~decimal]
+    spaces = digits[digits + 5 < len(data)] + 1
+    spaces = spaces[data[spaces] == ord(" ")]
+    three = _DIGIT_BYTE[data[spaces + 1]] & _DIGIT_BYTE[data[spaces + 2]] & _DIGIT_BYTE[data[spaces + 3]]
+    after = data[spaces + 4]
+    decimal = ((after == ord(".")) | (after == ord(","))) & _DIGIT_BYTE[data[spaces + 5]]
+    return spaces[three & ~_DIGIT_BYTE[after] & ~decimal]
 
 
 def tokenize_bytes(texts: pd.Series) -> Tokens:
@@ -171,10 +170,10 @@ def tokenize_bytes(texts: pd.Series) -> Tokens:
 
     A token is a run of letters and digits; any non-ASCII character counts as a letter except
     punctuation and symbols (U+2000–U+2FFF: dashes, curly quotes, €, arrows…), guillemets,
-    no-break spaces, emoji and variation selectors. Digit groups stay one
-    token across ``.``, ``,``, no-break or thin spaces, and spaces before a group of exactly three
-    digits ("1,5", "272.000", "46 855"), as claims reads them. Hashes
-    are of the case-folded token (A–Z and À–Þ lower-cased) and are the same in every process.
+    no-break spaces, emoji and variation selectors. Digit groups stay one token across ``.``,
+    ``,``, no-break or thin spaces, and spaces before a group of exactly three digits ("1,5",
+    "272.000", "46 855"), as claims reads them. Hashes are of the case-folded token (A–Z and
+    À–Þ lower-cased) and are the same in every process.
     """
     data, offsets = _utf8_buffer(texts)
     n = len(offsets) - 1
@@ -182,31 +181,26 @@ def tokenize_bytes(texts: pd.Series) -> Tokens:
         empty = np.zeros(0, dtype=np.int64)
         return Tokens(np.zeros(0, dtype=np.uint64), np.zeros(n, dtype=np.int64), empty, empty,
                       np.zeros(0, dtype=np.uint8), data)
+    padded = np.concatenate([data, np.zeros(4, dtype=np.uint8)])
+    leads = np.flatnonzero(data >= 0xC2)  # first bytes of multi-byte characters
+    lead, second, third = padded[leads], padded[leads + 1], padded[leads + 2]
     folded = _LOWER[data]
-    second = folded[1:]
-    upper_latin = (folded[:-1] == 0xC3) & (second >= 0x80) & (second <= 0x9E) & (second != 0x97)
-    second[upper_latin] += 0x20
+    upper_latin = leads[(lead == 0xC3) & (second >= 0x80) & (second <= 0x9E) & (second != 0x97)]
+    folded[upper_latin + 1] += 0x20
     word = _WORD_BYTE[folded]
-    symbols = np.flatnonzero(folded[:-2] == 0xE2)  # U+2000–U+2FFF: punctuation, currency, arrows, dingbats…
-    general_punctuation = symbols[folded[symbols + 1] == 0x80]
-    emoji = np.flatnonzero(folded[:-3] >= 0xF0)  # four-byte characters: emoji and other symbols
-    selectors = np.flatnonzero((folded[:-2] == 0xEF) & (folded[1:-1] == 0xB8))  # variation selectors
-    latin_punctuation = np.flatnonzero((folded[:-1] == 0xC2) & ((folded[1:] == 0xA0) | (folded[1:] == 0xAB)
-                                                                 | (folded[1:] == 0xBB)))
-    for shift in range(4):
-        word[emoji + shift] = False
-    for shift in range(3):
-        word[symbols + shift] = False
-        word[selectors + shift] = False
-    word[latin_punctuation] = False
-    word[latin_punctuation + 1] = False
-    word[_between_digits(data, np.flatnonzero((data == ord(".")) | (data == ord(","))), 1)] = True
-    word[_thousands_spaces(data)] = True
-    for lead, width in ((latin_punctuation[folded[latin_punctuation + 1] == 0xA0], 2),
-                        (general_punctuation[np.isin(folded[general_punctuation + 2], (0x89, 0xAF))], 3)):
-        joined = _between_digits(data, lead, width)
+    latin = (lead == 0xC2) & ((second == 0xA0) | (second == 0xAB) | (second == 0xBB))
+    symbols = (lead == 0xE2) | ((lead == 0xEF) & (second == 0xB8))  # punctuation, €, arrows…; selectors
+    for mask, width in ((latin, 2), (symbols, 3), (lead >= 0xF0, 4)):  # …; emoji
         for shift in range(width):
-            word[joined + shift] = True
+            word[np.minimum(leads[mask] + shift, len(data) - 1)] = False
+    digits = np.flatnonzero(_DIGIT_BYTE[data])
+    after_digit = digits[digits + 2 < len(data)] + 1
+    joins = [_digit_joins(data, digits, after_digit[(data[after_digit] == ord(".")) | (data[after_digit] == ord(","))], 1),
+             _thousands_spaces(data, digits)]
+    for width, mask in ((2, latin & (second == 0xA0)), (3, (lead == 0xE2) & (second == 0x80) & ((third == 0x89) | (third == 0xAF)))):
+        joined = _digit_joins(data, digits, leads[mask], width)
+        joins += [joined + shift for shift in range(width)]
+    word[np.concatenate(joins)] = True
 
     starts = word.copy()
     starts[1:] &= ~word[:-1]
@@ -214,11 +208,10 @@ def tokenize_bytes(texts: pd.Series) -> Tokens:
     starts[article_starts] = word[article_starts]
     positions = np.flatnonzero(word)
     first_flags = starts[positions]
-    token_of_byte = np.cumsum(first_flags) - 1
     firsts = np.flatnonzero(first_flags)
-    relative = np.arange(len(positions)) - firsts[token_of_byte]
-    values = (folded[positions].astype(np.uint64) + _M64(1)) * _POWERS[np.minimum(relative, 255)]
-    hashes = _mix(np.add.reduceat(values, firsts) if len(firsts) else np.zeros(0, dtype=np.uint64))
+    relative = np.arange(len(positions)) - firsts[np.cumsum(first_flags) - 1]
+    terms = _TERMS[(np.minimum(relative, 255) << 8) + folded[positions]]
+    hashes = _mix(np.add.reduceat(terms, firsts) if len(firsts) else np.zeros(0, dtype=np.uint64))
     token_starts = positions[firsts]
     token_ends = positions[np.r_[firsts[1:], len(positions)] - 1] + 1
     return Tokens(hashes, np.diff(np.searchsorted(token_starts, offsets)).astype(np.int64),

@@ -25,6 +25,8 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MarkerPath
 from matplotlib.ticker import MaxNLocator
 
+from spin.settings import load_settings
+
 # An article column: 7 in at 150 dpi is 1050 px; fonts stay at 8-10 pt on the page.
 ARTICLE_WIDTH = 7.0
 PNG_DPI = 150
@@ -77,6 +79,12 @@ def _styled() -> Iterator[None]:
     """matplotlib's defaults plus spin's style, whatever the user's matplotlibrc says."""
     with mpl.style.context(["default", STYLE]):
         yield
+
+
+def settings_of(analysis: Any) -> Mapping[str, Mapping[str, Any]]:
+    """The settings the analysis ran with (its run record's settings file), else the shipped ones."""
+    run = getattr(analysis, "run", None) or {}
+    return load_settings(run.get("settings_file"))
 
 
 def _tables(analysis: Any) -> Mapping[str, pd.DataFrame]:
@@ -416,7 +424,7 @@ def claim_survival_matrix(analysis: Any, ax: Axes | None = None) -> Figure:
         palette = ListedColormap([STATUS_COLOURS.get(status, OTHER_STATUS_COLOUR) for status in known])
         ax.pcolormesh(np.ma.masked_invalid(grid), cmap=palette, vmin=-0.5, vmax=len(known) - 0.5,
                       edgecolors="white", linewidth=0.5)
-        if len(order) <= 60:
+        if len(order) <= settings_of(analysis)["figures"]["max_glyph_columns"]:
             size = min(30.0, (250 / len(order)) ** 2)
             for status in known:
                 rows, columns = np.nonzero(grid == known.index(status))

@@ -265,18 +265,18 @@ def compare_sides(reference: Side, version: Side, links: Sequence[tuple[tuple[in
     """Change rows for every link between a reference and a version."""
     rows: list[dict] = []
     for ref_ids, ver_ids in links:
-        ref_units = [reference.units[i] for i in ref_ids]
-        ver_units = [version.units[j] for j in ver_ids]
+        ref_units = [reference.units[i] for i in ref_ids if _is_claim(reference.units[i])]
+        ver_units = [version.units[j] for j in ver_ids if _is_claim(version.units[j])]
         if not ver_units:
-            rows += [_claim_row("dropped", unit, None, "claim not in the version") for unit in ref_units if _is_claim(unit)]
+            rows += [_claim_row("dropped", unit, None, "claim not in the version") for unit in ref_units]
             continue
         if not ref_units:
-            rows += [_claim_row("added", None, unit, "claim not in the reference") for unit in ver_units if _is_claim(unit)]
+            rows += [_claim_row("added", None, unit, "claim not in the reference") for unit in ver_units]
             continue
         changes = _compare_link(ref_units, ver_units, reference, version)
         if changes:
             rows += changes
-        elif any(_is_claim(u) for u in ref_units):
+        else:
             same = " ".join(u.text for u in ref_units) == " ".join(u.text for u in ver_units)
             rows.append(_claim_row("kept", _span_unit(ref_units), _span_unit(ver_units), "kept verbatim" if same else "kept"))
     return rows

@@ -184,6 +184,7 @@ class _Family:
     def __init__(self, analysis: Any):
         self.tables = getattr(analysis, "tables", analysis)
         self.run = dict(getattr(analysis, "run", {}) or {})
+        self.settings = figures.settings_of(analysis)
         self.reference = figures.family_reference(analysis)
         self.ids = figures.versions(analysis)
         self.labels = figures.version_labels(analysis, list(dict.fromkeys(self.ids + self._other_ids())))
@@ -686,7 +687,8 @@ def _cue_section(family: _Family, article_id: str) -> str:
     text, bounds = family.text(article_id), _sentence_bounds(family, article_id)
     spans = _editorial_spans(family, article_id)
     top = editorial.assign(_score=pd.to_numeric(editorial["score"], errors="coerce")).sort_values("_score", ascending=False, kind="stable")
-    top = top[top["_score"] >= 0.5].head(3)
+    top = top[top["_score"] >= family.settings["editorial"]["editorial_threshold"]]
+    top = top.head(family.settings["report"]["most_editorial_sentences"])
     quotes = []
     for row in top.to_dict("records"):
         within = bounds.get(row.get("sent_id"))
@@ -865,7 +867,7 @@ table.side td { width: 46%; } table.side td.num { width: 8%; }
 ul.dropped blockquote { margin: .3rem 0 .6rem 1rem; color: var(--muted); }
 ol.quotes .score { font-weight: 700; color: #a05a00; }
 figure { margin: 1.5rem 0; } figcaption { color: var(--muted); font-size: .9rem; }
-svg.figure { display: block; width: 100%; height: auto; }
+svg.figure { display: block; width: 100%; max-width: 56rem; height: auto; }
 details { margin: .8rem 0; } summary { cursor: pointer; font-weight: 600; }
 footer { margin-top: 3rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: .85rem; }
 @media print { .article-text { max-height: none; overflow: visible; } h2 { break-before: page; } }

@@ -282,6 +282,14 @@ def test_claim_matrix_marks_absent_cells():
     assert ax.collections[0].get_array().mask.sum() == 1
 
 
+def test_glyphs_follow_the_settings_the_analysis_ran_with(tmp_path):
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[figures]\nmax_glyph_columns = 2\n", encoding="utf-8")
+    analysis = FakeAnalysis(synthetic_tables())
+    analysis.run["settings_file"] = str(settings)
+    assert len(figures.claim_survival_matrix(analysis).axes[0].collections) == 1  # three groups: no glyphs
+
+
 def test_number_and_name_changes_count_only_numbers_and_names_against_the_reference():
     fig = figures.number_and_name_changes(FakeAnalysis(synthetic_tables()))
     ax = fig.axes[0]

@@ -106,12 +106,16 @@ def test_each_version_shows_its_own_words_with_the_evidence(synthetic_report):
     assert "reference: £120 million" in altered.get("title")
     dropped = blog.find(f".//{HTML_NS}ul[@class='dropped']")
     assert "the mayor said" in _text(dropped) and "The council approved a tram line on Tuesday" in _text(dropped)
+    quotes = blog.find(f".//{HTML_NS}ol[@class='quotes']")
+    assert [_text(item) for item in quotes] == ["0.85 Shocking: council rams through tram scheme",
+                                                "0.85 The council rammed through a disastrous tram line on Tuesday."]
     side = blog.find(f".//{HTML_NS}table[@class='side']")
     assert len(side.find(f"{HTML_NS}tbody")) == 4
     german = tree.find(f".//{HTML_NS}section[@id='v3']")
     side_rows = german.find(f".//{HTML_NS}table[@class='side']").find(f"{HTML_NS}tbody")
     assert _text(side_rows[-1]).startswith("Critics say the route ignores poor districts.(dropped: no counterpart")
     assert "omission" in _text(german.find(f".//{HTML_NS}table[@class='errors']"))
+    assert german.find(f".//{HTML_NS}ol[@class='quotes']") is None  # nothing reaches the editorial threshold
     source = tree.find(f".//{HTML_NS}section[@id='v1']")
     later = [(m.get("title"), _text(m)) for m in source.iter(f"{HTML_NS}mark") if m.get("class") == "later"]
     assert later == [("in de (de): altered name; reference: the mayor; same person, translated", "the mayor"),
