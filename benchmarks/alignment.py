@@ -39,7 +39,13 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from spin.align import align_sentences, load_dictionary  # noqa: E402
+from spin.align import (  # noqa: E402
+    BilingualDictionary,
+    align_sentences,
+    article_signature,
+    candidate_pairs,
+    load_dictionary,
+)
 
 DATA = Path(os.environ.get("SPIN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 RESULTS = ROOT / "benchmarks" / "results" / "alignment.json"
@@ -154,8 +160,7 @@ def _ids(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.findall(r"\d+", text))
 
 
-def run_bleualign(split: str, dictionary_dirs: list[str] | None) -> dict:
-    dictionary = load_dictionary("de", "fr", dictionary_dirs) if dictionary_dirs is not None else None
+def run_bleualign(split: str, dictionary: BilingualDictionary | None) -> dict:
     gold_documents, test_documents = [], []
     started = time.perf_counter()
     for german, french, gold in bleualign_documents(split):
@@ -352,26 +357,63 @@ def time_pairs(pairs: list[EditedPair], a_language: str, b_language: str, warmup
 # ---------------------------------------------------------------------------------------------
 
 
+def run_family_pruning(newstest: dict[str, list[str]], versions: int = 50) -> dict:
+    """A family of ``versions`` edited copies of one story (English source and the three German
+    translations, each edited differently): how many pairs candidate_pairs keeps for a full
+    alignment, against all pairs, and what that costs."""
+    rng = random.Random(SEED + 4)
+    start = len(newstest["source"]) // 2
+    window = slice(start, start + 30)
+    filler = newstest["source"][:200]
+    family = {}
+    for number in range(versions):
+        system, language = [("source", "en"), ("ref-A", "de"), ("ref-C", "de"), ("ref-D", "de")][number % 4]
+        texts = newstest[system][window]
+        family[f"v{number:02d}"] = (language, edit_pair(texts, texts, filler, rng).version)
+    started = time.perf_counter()
+    signatures = {name: article_signature(texts, language) for name, (language, texts) in family.items()}
+    pairs = candidate_pairs(signatures)
+    pruning_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for a, b in zip(pairs["a"], pairs["b"]):
+        align_sentences(family[a][1], family[a][0], family[b][1], family[b][0])
+    align_seconds = time.perf_counter() - started
+    return {
+        "versions": versions,
+        "all_pairs": versions * (versions - 1) // 2,
+        "candidate_pairs": len(pairs),
+        "pruning_seconds": round(pruning_seconds, 2),
+        "aligning_candidates_seconds": round(align_seconds, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dictionary-dirs", nargs="*", default=None,
-                        help="directories with FreeDict/ding files (default: also run with the standard ones if installed)")
+                        help="directories holding FreeDict dictd files and ding's de-en (default: [align] dictionary_dirs)")
     parser.add_argument("--split", choices=("dev", "test"), default="test")
-    parser.add_argument("--only", nargs="*", default=None, help="bleualign pseudo monolingual speed")
+    parser.add_argument("--only", nargs="*", default=None, help="any of: bleualign pseudo monolingual speed family")
     args = parser.parse_args(argv)
-    only = set(args.only or ["bleualign", "pseudo", "monolingual", "speed"])
+    only = set(args.only or ["bleualign", "pseudo", "monolingual", "speed", "family"])
     results: dict = {"split": args.split}
     newstest = newstest_segments()
+    de_fr = load_dictionary("de", "fr", args.dictionary_dirs)
+    en_de = load_dictionary("en", "de", args.dictionary_dirs)
+    results["dictionaries"] = {"de-fr": de_fr.name if de_fr else None, "en-de": en_de.name if en_de else None}
     if "bleualign" in only:
         results["bleualign_defr"] = {"no_dictionary": run_bleualign(args.split, None)}
-        dirs = args.dictionary_dirs
-        if dirs is None and load_dictionary("de", "fr") is not None:
-            dirs = []
-        if dirs is not None:
-            results["bleualign_defr"]["dictionary"] = run_bleualign(args.split, dirs or None)
+        if de_fr is not None:
+            results["bleualign_defr"]["dictionary"] = run_bleualign(args.split, de_fr)
     if "pseudo" in only:
         pairs = build_pairs(newstest["source"], newstest["ref-A"], args.split, SEED)
-        results["pseudo_en_de"] = run_pairs(pairs, "en", "de")
+        results["pseudo_en_de"] = {"no_dictionary": run_pairs(pairs, "en", "de")}
+        if en_de is not None:
+            results["pseudo_en_de"]["dictionary"] = run_pairs(pairs, "en", "de", en_de)
+        demetr = demetr_sentences()
+        french = [k for k, tag in enumerate(demetr["lang_tag"]) if tag == "french"]
+        pairs = build_pairs([demetr["src_sent"][k] for k in french], [demetr["eng_sent"][k] for k in french],
+                            args.split, SEED + 5)
+        results["pseudo_fr_en_demetr"] = {"no_dictionary": run_pairs(pairs, "fr", "en")}
     if "monolingual" in only:
         mono = {}
         for other in ("ref-A", "ref-D"):
@@ -384,6 +426,8 @@ def main(argv: list[str] | None = None) -> dict:
     if "speed" in only:
         pairs = build_pairs(newstest["source"], newstest["ref-A"], "test", SEED + 3)
         results["speed_30x30_en_de"] = time_pairs(pairs, "en", "de")
+    if "family" in only:
+        results["family_pruning"] = run_family_pruning(newstest)
     print(json.dumps(results, indent=2, ensure_ascii=False))
     return results
 

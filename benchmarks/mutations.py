@@ -77,7 +77,7 @@ def sentence_cases(limit: int, rng: random.Random) -> dict:
                     break
                 sentence = item if mode == "monolingual" else item["eng"]
                 mutation = perturb(sentence, rng)
-                if mutation is None:
+                if mutation is None or mutation.changed == sentence:
                     continue
                 count += 1
                 if mode == "monolingual":

@@ -9,8 +9,9 @@ language id is part of the timed work. Generation is not timed. Then, in one pro
 machine's cores (the in-process default of ``spin families``):
 
 - **pipeline**: ``spin.scale.fingerprint_corpus`` (read, language id, tokens, MinHash, anchors on a
-  local process pool) → ``candidate_pairs`` → ``verify_pairs`` → ``connected_families``, i.e.
-  ``find_families_dask`` stage by stage; wall time from the corpus file to the families table;
+  local process pool) → ``informative_postings`` + ``candidate_pairs`` → ``verify_pairs`` →
+  ``connected_families``, i.e. ``find_families_dask`` stage by stage; wall time from the corpus
+  file to the families table, and CPU time of the whole process tree;
 - **bare MinHash**: the same reading and partitioning with only tokens → 3-word shingles →
   MinHash signatures (same tokenizer and MinHash as the pipeline), the ratio's denominator;
 - **datasketch**: ``datasketch.MinHash`` (128 permutations) of the same 3-word shingles on a
@@ -103,15 +104,15 @@ def bare_fingerprints(part: pd.DataFrame, num_perm: int, width: int) -> pd.DataF
     return pd.DataFrame({"article_id": part["article_id"].to_numpy(dtype=object), "first_slot": first_slots})
 
 
-def bare_minhash_seconds(path: Path, settings: families.FamilySettings) -> float:
+def bare_minhash_seconds(path: Path, settings: families.FamilySettings) -> tuple[float, float]:
     import dask
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     corpus = scale.read_corpus(path)
     meta = pd.DataFrame({"article_id": pd.Series(dtype=object), "first_slot": pd.Series(dtype=np.uint32)})
     parts = corpus.map_partitions(bare_fingerprints, settings.num_perm, settings.shingle_words, meta=meta)
     dask.compute(parts, scheduler="processes", num_workers=min(os.cpu_count() or 1, corpus.npartitions))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu_seconds() - cpu_start
 
 
 def datasketch_seconds_per_article(path: Path, sample: int = 2000) -> float:
@@ -131,22 +132,31 @@ def datasketch_seconds_per_article(path: Path, sample: int = 2000) -> float:
     return (time.perf_counter() - start) / len(texts)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the local process pool)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def pipeline_run(path: Path, settings: families.FamilySettings) -> dict:
     timings = {}
+    cpu_start = cpu_seconds()
     with PeakMemory() as memory:
         start = time.perf_counter()
         fingerprints = scale.fingerprint_corpus(path, settings=settings)
         timings["fingerprints"] = time.perf_counter() - start
         mark = time.perf_counter()
-        candidates = families.candidate_pairs(fingerprints, settings)
+        postings = families.informative_postings(fingerprints, settings)
+        candidates = families.candidate_pairs(fingerprints, settings, postings)
         timings["candidates"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        edges = families.verify_pairs(fingerprints, candidates, settings)
+        edges = families.verify_pairs(fingerprints, candidates, settings, postings)
         timings["verify"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        table = families.connected_families(fingerprints, edges, settings)
+        table = families.connected_families(fingerprints, edges, settings, postings)
         timings["components"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - start
+    timings["cpu"] = cpu_seconds() - cpu_start
     return {
         "table": table, "timings": timings, "peak_bytes": memory.peak,
         "candidates": len(candidates), "candidates_by_way": candidates["via"].value_counts().to_dict(),
@@ -195,7 +205,7 @@ def run(sizes: list[int], seed: int, folder: Path) -> dict:
     for size in sizes:
         path, truth = corpus_files(size, seed, folder)
         outcome = pipeline_run(path, settings)
-        bare = bare_minhash_seconds(path, settings)
+        bare, bare_cpu = bare_minhash_seconds(path, settings)
         per_article = datasketch_seconds_per_article(path)
         scored = quality(outcome["table"], truth)
         total = outcome["timings"]["total"]
@@ -206,7 +216,9 @@ def run(sizes: list[int], seed: int, folder: Path) -> dict:
             "seconds": {k: round(v, 2) for k, v in outcome["timings"].items()},
             "peak_memory_gb": round(outcome["peak_bytes"] / 1e9, 2),
             "bare_minhash_seconds": round(bare, 2),
+            "bare_minhash_cpu_seconds": round(bare_cpu, 2),
             "ratio_to_bare_minhash": round(total / bare, 2),
+            "cpu_ratio_to_bare_minhash": round(outcome["timings"]["cpu"] / bare_cpu, 2),
             "datasketch_seconds_per_article_one_core": round(per_article, 5),
             "datasketch_estimated_seconds_on_all_cores": round(per_article * size / (os.cpu_count() or 1), 1),
             "candidate_pairs": outcome["candidates"],

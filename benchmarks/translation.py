@@ -261,7 +261,7 @@ def detokenise(text: str) -> str:
 def critical_errors(quick: bool) -> dict:
     folder = DATA / "mlqe-pe-ende" / "critical_errors"
     dev = pd.read_csv(folder / "ende_majority_dev.tsv", sep="\t", quoting=csv.QUOTE_NONE, header=None,
-                      names=["id", "source", "target", "a1", "a2", "a3", "label"])
+                      names=["id", "source", "target", "annotations", "label"])
     test = pd.read_csv(folder / "ende_majority_test_blind.tsv", sep="\t", quoting=csv.QUOTE_NONE, header=None,
                        names=["id", "source", "target"])
     gold = pd.read_csv(folder / "ende_majority_test_goldlabels.txt", sep="\t", header=None,

@@ -3,22 +3,33 @@
 A version's sentences are linked to the reference's sentences: 1–1, 1–n and n–1 links, moved
 content, and sentences with no counterpart on either side. Every link carries a similarity
 score, the method that found it and the evidence a reader can check (shared anchors, matched
-words, which evidence sources were available).
+words, which evidence sources were used).
 
 How it works:
 
 1. Each sentence becomes a set of *types*: its words (lemma, accent-folded) and its claim
    anchors (numbers, dates, names, quotes from :func:`spin.claims.anchors`). A type weighs
    its rarity in its own document (idf); anchors weigh more.
-2. A type of one side matches a type of the other when they are equal, spelled alike
-   (rapidfuzz: inflections within a language, cognates and names across languages), or
-   translations of each other in an installed bilingual dictionary.
-3. The similarity of two spans of 1–3 consecutive sentences is the weighted share of the
-   types of both spans that find a match in the other span.
-4. A monotone dynamic programme picks the links and the unaligned sentences that minimise
-   dissimilarity + Gale–Church length cost + a cost per merged sentence.
-5. The sentences left unaligned are aligned again among themselves without the order and
-   length priors; links found there that cross the first pass are marked as moved.
+2. A type of one side matches a type of the other when they are equal, stand for the same
+   anchor (:func:`spin.claims.anchors_match`), are spelled alike (rapidfuzz: inflections within
+   a language, cognates and names across languages), express the same concept in spin's core
+   lexicon (``spin/data/<lang>/core_lexicon.txt``, across languages) or translate each other
+   in a bilingual dictionary installed on the machine (FreeDict, ding; optional).
+3. For every sentence and every span of 1–3 consecutive sentences on the other side, its
+   *coverage* is the weighted share of its types matched in that span, less what a span that
+   wide covers by chance.
+4. A monotone dynamic programme picks links and unaligned sentences. A link costs, for each of
+   its sentences, the share left unmatched, plus a cost per merged sentence and (across
+   languages) a Gale–Church length cost; an unaligned sentence costs a constant less the pair's
+   evidence level (how much a sentence typically finds in its best match: near zero between
+   languages without a dictionary, high within one language).
+5. Clean-up: within one language an end sentence of a merged link that matches elsewhere
+   better is taken out; a 2–2 link explained better crossed becomes two crossed 1–1 links.
+6. The sentences left over are aligned again among themselves, without order or length, and
+   kept when their link is strong enough. Links off the heaviest in-order chain are *moved*.
+
+Families: :func:`candidate_pairs` prunes which versions deserve a full alignment, from cheap
+language-independent signatures (:func:`article_signature`).
 """
 
 from __future__ import annotations
@@ -46,7 +57,6 @@ from spin.settings import default_settings
 
 ALIGNMENT_COLUMNS = ("link_id", "a_ids", "b_ids", "score", "method", "evidence")
 TABLE_COLUMNS = ("link_id", "reference", "ref_sent", "article_id", "sent_id", "score", "method", "evidence")
-PAIR_COLUMNS = ("a", "b", "score")
 
 LEMMATISED_LANGUAGES = ("en", "de", "fr")
 # Link shapes (reference sentences, version sentences) the first pass may choose, besides skips.
@@ -55,6 +65,8 @@ LINK_SHAPES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 _LENGTH_VARIANCE = 6.8
 # Fewest sentence pairs from which the chance coverage of a wider span is estimated.
 _MIN_PAIRS_FOR_CHANCE = 20
+# Largest (a types × b types) for which similarities are computed with dense arrays.
+_DENSE_TYPE_PAIRS = 2_000_000
 _ISO3 = {"en": "eng", "de": "deu", "fr": "fra"}
 _DICTIONARY_FILLERS = frozenset(
     {"sb", "sth", "etw", "jdm", "jdn", "jds", "sich", "qn", "qc", "to", "the", "der", "die", "das", "les", "une", "des"}
@@ -157,12 +169,16 @@ def align_sentences(
 ) -> pd.DataFrame:
     """Align the sentences ``a`` (the reference) with the sentences ``b`` (a version).
 
-    Returns one row per link: ``a_ids`` and ``b_ids`` (lists of sentence positions; an empty
-    list marks a sentence with no counterpart), ``score`` (0–1: the similarity of the linked
-    sentences, or for an unaligned sentence one minus its best similarity to any sentence of
-    the other side), ``method`` and ``evidence`` (a dict). ``dictionary`` translates words of
-    ``a_language`` into ``b_language`` (see :func:`load_dictionary`); it is used only across
-    languages.
+    Returns one row per link, in reading order: ``a_ids`` and ``b_ids`` (lists of sentence
+    positions; an empty list marks a sentence with no counterpart), ``score`` (0–1: the
+    weighted share of the linked sentences' words and anchors matched on the other side; for
+    an unaligned sentence, how sure it is to have no counterpart: one minus its best match on
+    the pair's evidence scale), ``method`` (the evidence sources used, e.g. "lexical",
+    "anchors+cognates+lexicon+length") and ``evidence`` (a dict: shared anchors, matched
+    lemmas/cognates/lexicon/dictionary word pairs, ``moved``; for an unaligned sentence its
+    nearest candidate). ``dictionary`` translates words of ``a_language`` into ``b_language``
+    (see :func:`load_dictionary`); it is used only across languages. ``settings`` defaults to
+    the shipped ``[align]`` settings.
     """
     config = _config(a_language, b_language, dictionary, settings)
     side_a = _side(a, a_language, config.anchor_weight)
@@ -269,30 +285,35 @@ def candidate_pairs(signatures: Mapping[str, frozenset[str]], k: int | None = No
 
     Similarity is the idf-weighted share of the smaller signature found in the other
     (containment, so an excerpt still scores high against its source). A family of n versions
-    costs at most n·k alignments instead of n·(n−1)/2. Returns columns a, b (a < b), score.
+    costs at most n·k alignments instead of n·(n−1)/2. Returns columns a, b (a < b), score;
+    ties go to the alphabetically first pair.
     """
     k = default_settings()["align"]["candidate_neighbours"] if k is None else k
     names = sorted(signatures)
     if len(names) < 2 or k <= 0:
         return pd.DataFrame({"a": pd.Series(dtype="str"), "b": pd.Series(dtype="str"), "score": pd.Series(dtype="float64")})
-    frequency = Counter(key for name in names for key in signatures[name])
-    weight = {key: float(np.log(1 + len(names) / count)) for key, count in frequency.items()}
-    totals = {name: sum(weight[key] for key in signatures[name]) for name in names}
-    scores: dict[tuple[str, str], float] = {}
-    for position, first in enumerate(names):
-        for second in names[position + 1 :]:
-            shared = sum(weight[key] for key in signatures[first] & signatures[second])
-            smaller = min(totals[first], totals[second])
-            scores[(first, second)] = shared / smaller if smaller > 0 else 0.0
-    chosen: set[tuple[str, str]] = set()
-    for name in names:
-        neighbours = sorted(
-            ((score, pair) for pair, score in scores.items() if name in pair), key=lambda item: (-item[0], item[1])
-        )
-        chosen.update(pair for _, pair in neighbours[:k])
+    vocabulary = {key: column for column, key in enumerate(sorted({key for name in names for key in signatures[name]}))}
+    rows = [row for row, name in enumerate(names) for _ in signatures[name]]
+    columns = [vocabulary[key] for name in names for key in signatures[name]]
+    membership = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(names), len(vocabulary)))
+    weights = np.log1p(len(names) / np.asarray(membership.sum(axis=0)).ravel())
+    shared = (membership.multiply(weights).tocsr() @ membership.T).toarray()
+    totals = np.diag(shared).copy()
+    smaller = np.minimum(totals[:, None], totals[None, :])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(smaller > 0, shared / np.where(smaller > 0, smaller, 1.0), 0.0)
+    np.fill_diagonal(score, -np.inf)
+    chosen: set[tuple[int, int]] = set()
+    for row in range(len(names)):
+        nearest = sorted(range(len(names)), key=lambda column: (-score[row, column], column))[:k]
+        chosen.update((min(row, column), max(row, column)) for column in nearest if column != row)
     ordered = sorted(chosen)
     return pd.DataFrame(
-        {"a": [a for a, _ in ordered], "b": [b for _, b in ordered], "score": [scores[pair] for pair in ordered]}
+        {
+            "a": pd.Series([names[i] for i, _ in ordered], dtype="str"),
+            "b": pd.Series([names[j] for _, j in ordered], dtype="str"),
+            "score": np.array([score[i, j] for i, j in ordered], dtype=np.float64),
+        }
     )
 
 
@@ -501,16 +522,31 @@ def _pair_matrix(pairs: list[tuple[int, int]], shape: tuple[int, int]) -> sparse
 # Span similarities and costs
 
 
-def _spans(presence: sparse.csr_matrix, order: np.ndarray, width: int) -> sparse.csr_matrix:
+def _spans(presence: sparse.csr_matrix | np.ndarray, order: np.ndarray, width: int):
     """Presence of types in every run of ``width`` consecutive sentences of ``order``."""
     rows = presence[order]
     count = rows.shape[0] - width + 1
     total = rows[:count]
     for offset in range(1, width):
         total = total + rows[offset : offset + count]
-    total = total.tocsr()
-    total.data[:] = 1.0
-    return total
+    return _binary(total)
+
+
+def _binary(matrix: sparse.spmatrix | np.ndarray):
+    """1 where a matrix is positive (a new matrix; sparse stays sparse)."""
+    if sparse.issparse(matrix):
+        matrix = matrix.tocsr(copy=True)
+        matrix.data[:] = 1.0
+        return matrix
+    return np.minimum(matrix, 1.0)
+
+
+def _dense(matrix: sparse.spmatrix | np.ndarray) -> np.ndarray:
+    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
+
+
+def _times_columns(matrix: sparse.spmatrix | np.ndarray, weights: np.ndarray):
+    return matrix.multiply(weights).tocsr() if sparse.issparse(matrix) else matrix * weights
 
 
 def _window_sum(values: np.ndarray, width: int) -> np.ndarray:
@@ -538,18 +574,22 @@ def _scores(
 ) -> _Scores:
     widths_a = sorted({p for p, _ in shapes} | {1})
     widths_b = sorted({q for _, q in shapes} | {1})
-    spans_a = {p: _spans(a.presence, a_order, p) for p in widths_a}
-    spans_b = {q: _spans(b.presence, b_order, q) for q in widths_b}
-    reach_b = {q: (matches.any @ spans_b[q].T).tocsr() for q in widths_b}  # a types × b spans
-    reach_a = {p: (matches.any.T @ spans_a[p].T).tocsr() for p in widths_a}  # b types × a spans
-    for reach in (*reach_a.values(), *reach_b.values()):
-        reach.data[:] = 1.0
-    weighted_a = spans_a[1].multiply(a.weights).tocsr()
-    weighted_b = spans_b[1].multiply(b.weights).tocsr()
+    # Small documents (the usual news article) are faster as dense arrays than as sparse ones.
+    dense = len(a.keys) * len(b.keys) <= _DENSE_TYPE_PAIRS
+    a_presence, b_presence, matched_types = (
+        (a.presence.toarray(), b.presence.toarray(), matches.any.toarray())
+        if dense else (a.presence, b.presence, matches.any)
+    )
+    spans_a = {p: _spans(a_presence, a_order, p) for p in widths_a}
+    spans_b = {q: _spans(b_presence, b_order, q) for q in widths_b}
+    reach_b = {q: _binary(matched_types @ spans_b[q].T) for q in widths_b}  # a types × b spans
+    reach_a = {p: _binary(matched_types.T @ spans_a[p].T) for p in widths_a}  # b types × a spans
+    weighted_a = _times_columns(spans_a[1], a.weights)
+    weighted_b = _times_columns(spans_b[1], b.weights)
     total_a = np.asarray(weighted_a.sum(axis=1)).ravel()
     total_b = np.asarray(weighted_b.sum(axis=1)).ravel()
-    covered_a = {q: (weighted_a @ reach_b[q]).toarray() for q in widths_b}  # n × m_q
-    covered_b = {p: (weighted_b @ reach_a[p]).toarray() for p in widths_a}  # m × n_p
+    covered_a = {q: _dense(weighted_a @ reach_b[q]) for q in widths_b}  # n × m_q
+    covered_b = {p: _dense(weighted_b @ reach_a[p]) for p in widths_a}  # m × n_p
     with np.errstate(invalid="ignore", divide="ignore"):
         coverage_a = {q: np.where(total_a[:, None] > 0, c / total_a[:, None], np.nan) for q, c in covered_a.items()}
         coverage_b = {p: np.where(total_b[:, None] > 0, c / total_b[:, None], np.nan) for p, c in covered_b.items()}
@@ -1050,20 +1090,24 @@ def _article_language(rows: pd.DataFrame) -> str:
 
 @lru_cache(maxsize=8)
 def _read_dictionary(language_a: str, language_b: str, directories: tuple[str, ...]) -> BilingualDictionary | None:
+    """Every installed dictionary between the two languages, merged. FreeDict's German–English
+    files are built from ding's data, so ding's own file is read instead when it is installed."""
     translations: dict[str, set[str]] = defaultdict(set)
     used: list[str] = []
+    if {language_a, language_b} == {"de", "en"}:
+        for directory in map(Path, directories):
+            ding = directory / "de-en"
+            if ding.is_file():
+                _add_pairs(translations, _ding_pairs(ding), invert=language_a == "en")
+                used.append("ding de-en" + (" (reversed)" if language_a == "en" else ""))
     code_a, code_b = _ISO3[language_a], _ISO3[language_b]
-    for directory in map(Path, directories):
+    for directory in map(Path, directories if not used else ()):
         for code_from, code_to, invert in ((code_a, code_b, False), (code_b, code_a, True)):
             stem = directory / f"freedict-{code_from}-{code_to}"
             index, data = stem.with_suffix(".index"), stem.with_suffix(".dict.dz")
             if index.is_file() and data.is_file():
                 _add_pairs(translations, _dictd_pairs(index, data), invert)
                 used.append(stem.name + (" (reversed)" if invert else ""))
-        ding = directory / "de-en"
-        if {language_a, language_b} == {"de", "en"} and ding.is_file():
-            _add_pairs(translations, _ding_pairs(ding), invert=language_a == "en")
-            used.append("ding de-en" + (" (reversed)" if language_a == "en" else ""))
     if not translations:
         return None
     return BilingualDictionary(

@@ -15,7 +15,6 @@ probability from labelled sentences, using the same cues as features.
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
@@ -178,10 +177,6 @@ def _word_matches(word: _Word, token: _Token) -> bool:
     return token.norm.startswith(word.text) if word.prefix else token.norm == word.text
 
 
-def _candidates(lexicon: _Lexicon, token: _Token) -> tuple[_Entry, ...]:
-    return _entries_starting(lexicon, token.norm)
-
-
 @lru_cache(maxsize=200_000)
 def _entries_starting(lexicon: _Lexicon, word: str) -> tuple[_Entry, ...]:
     """Every entry whose first word matches ``word`` exactly or as a prefix (cached per word).
@@ -229,7 +224,7 @@ def _match_lexicon(tokens: Sequence[_Token], lexicon: _Lexicon) -> list[_Match]:
     i = 0
     while i < len(tokens):
         best: _Entry | None = None
-        for entry in _candidates(lexicon, tokens[i]):
+        for entry in _entries_starting(lexicon, tokens[i].norm):
             n = len(entry.words)
             if i + n > len(tokens) or (best is not None and _specificity(entry) <= _specificity(best)):
                 continue

@@ -5,23 +5,27 @@ copies, truncations and translations. The pipeline is a chain of small pure func
 pandas partitions, so the same code runs on one machine or on a Dask cluster
 (:mod:`spin.scale`):
 
-1. :func:`fingerprint_partition` — per article: language, a densified one-permutation MinHash
-   of its word shingles, and its claim anchors (numbers, dates, names, quotes; from
-   :func:`spin.claims.anchors`, normalised across en/de/fr).
+1. :func:`fingerprint_partition` — per article, in one vectorised pass over its UTF-8 bytes:
+   language (distinctive function words; lingua only when they leave it open), a densified
+   one-permutation MinHash of its word 3-shingles, and its anchors — digit groups keyed by
+   claims' number parser, and capitalised names that claims would not read as common words.
 2. :func:`candidate_pairs` — articles sharing an LSH band, plus articles sharing several rare
    anchors (this finds translations, spun copies and truncations, which share few shingles).
    Buckets are capped, so there is never an all-pairs matrix.
 3. :func:`verify_pairs` — cheap checks of each candidate: estimated shingle Jaccard and
-   containment (how much of the shorter article the longer one covers), shared anchors.
+   containment (how much of the shorter article the longer one covers), shared rare anchors and
+   how evenly they spread over the article (:func:`anchor_coverage`).
 4. :func:`connected_families` — connected components of the verified pairs, with evidence.
 
-:func:`find_families` chains the four on an articles DataFrame.
+:func:`find_families` chains the four on an articles DataFrame. The anchors are a fast
+pre-pass, not :func:`spin.claims.anchors` itself: that full extraction (dates, quotes, multi-word
+entities) costs 15–50 ms per 600-word article, far over the budget of a 100,000-article crawl;
+the pre-pass reuses claims' number parser and its word-frequency thresholds for names.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Mapping
@@ -96,14 +100,6 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> _M64(31))
 
 
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """``np.isin`` for a sorted, distinct ``sorted_set``, without sorting ``values``."""
-    if len(sorted_set) == 0:
-        return np.zeros(len(values), dtype=bool)
-    slots = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[slots] == values
-
-
 def _rotate(x: np.ndarray, bits: int) -> np.ndarray:
     return (x << _M64(bits)) | (x >> _M64(64 - bits))
 
@@ -118,8 +114,7 @@ def _byte_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     digit = np.zeros(256, dtype=bool)
     digit[ord("0"): ord("9") + 1] = True
     with np.errstate(over="ignore"):
-        powers = np.cumprod(np.full(256, _TOKEN_BASE, dtype=np.uint64)) // _TOKEN_BASE
-        powers[0] = 1
+        powers = np.cumprod(np.r_[np.uint64(1), np.full(255, _TOKEN_BASE, dtype=np.uint64)])  # base^r mod 2^64
         # the hash term of byte value b at position r of a token: (b + 1) · base^r
         terms = (np.arange(1, 257, dtype=np.uint64)[None, :] * powers[:, None]).ravel()
     return lower, word, digit, terms
@@ -149,19 +144,20 @@ def _utf8_buffer(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return data[offsets[0]: offsets[-1]], offsets - offsets[0]
 
 
-def _digit_joins(data: np.ndarray, digits: np.ndarray, separators: np.ndarray, width: int) -> np.ndarray:
-    """Separators of ``width`` bytes (at ``separators``) with a digit right before and after."""
-    separators = separators[(separators > 0) & (separators + width < len(data))]
-    return separators[_DIGIT_BYTE[data[separators - 1]] & _DIGIT_BYTE[data[separators + width]]]
+def _digit_joins(padded: np.ndarray, separators: np.ndarray, width: int) -> np.ndarray:
+    """Separators of ``width`` bytes (at ``separators``) with a digit right before and after
+    (``padded``: the bytes followed by a few zero bytes)."""
+    separators = separators[separators > 0]
+    return separators[_DIGIT_BYTE[padded[separators - 1]] & _DIGIT_BYTE[padded[separators + width]]]
 
 
-def _thousands_spaces(data: np.ndarray, digits: np.ndarray) -> np.ndarray:
+def _thousands_spaces(padded: np.ndarray, digits: np.ndarray) -> np.ndarray:
     """Spaces that separate thousands ("46 855"): a digit before, exactly three digits after."""
-    spaces = digits[digits + 5 < len(data)] + 1
-    spaces = spaces[data[spaces] == ord(" ")]
-    three = _DIGIT_BYTE[data[spaces + 1]] & _DIGIT_BYTE[data[spaces + 2]] & _DIGIT_BYTE[data[spaces + 3]]
-    after = data[spaces + 4]
-    decimal = ((after == ord(".")) | (after == ord(","))) & _DIGIT_BYTE[data[spaces + 5]]
+    spaces = digits + 1
+    spaces = spaces[padded[spaces] == ord(" ")]
+    three = _DIGIT_BYTE[padded[spaces + 1]] & _DIGIT_BYTE[padded[spaces + 2]] & _DIGIT_BYTE[padded[spaces + 3]]
+    after = padded[spaces + 4]
+    decimal = ((after == ord(".")) | (after == ord(","))) & _DIGIT_BYTE[padded[spaces + 5]]
     return spaces[three & ~_DIGIT_BYTE[after] & ~decimal]
 
 
@@ -181,7 +177,7 @@ def tokenize_bytes(texts: pd.Series) -> Tokens:
         empty = np.zeros(0, dtype=np.int64)
         return Tokens(np.zeros(0, dtype=np.uint64), np.zeros(n, dtype=np.int64), empty, empty,
                       np.zeros(0, dtype=np.uint8), data)
-    padded = np.concatenate([data, np.zeros(4, dtype=np.uint8)])
+    padded = np.concatenate([data, np.zeros(8, dtype=np.uint8)])
     leads = np.flatnonzero(data >= 0xC2)  # first bytes of multi-byte characters
     lead, second, third = padded[leads], padded[leads + 1], padded[leads + 2]
     folded = _LOWER[data]
@@ -194,11 +190,12 @@ def tokenize_bytes(texts: pd.Series) -> Tokens:
         for shift in range(width):
             word[np.minimum(leads[mask] + shift, len(data) - 1)] = False
     digits = np.flatnonzero(_DIGIT_BYTE[data])
-    after_digit = digits[digits + 2 < len(data)] + 1
-    joins = [_digit_joins(data, digits, after_digit[(data[after_digit] == ord(".")) | (data[after_digit] == ord(","))], 1),
-             _thousands_spaces(data, digits)]
-    for width, mask in ((2, latin & (second == 0xA0)), (3, (lead == 0xE2) & (second == 0x80) & ((third == 0x89) | (third == 0xAF)))):
-        joined = _digit_joins(data, digits, leads[mask], width)
+    after = padded[digits + 1]
+    joins = [_digit_joins(padded, digits[(after == ord(".")) | (after == ord(","))] + 1, 1),
+             _thousands_spaces(padded, digits)]
+    thin = (lead == 0xE2) & (second == 0x80) & ((third == 0x89) | (third == 0xAF))
+    for mask, width in ((latin & (second == 0xA0), 2), (thin, 3)):
+        joined = _digit_joins(padded, leads[mask], width)
         joins += [joined + shift for shift in range(width)]
     word[np.concatenate(joins)] = True
 
@@ -604,6 +601,7 @@ class _Postings:
     owners: np.ndarray  # row position of the article
     hashes: np.ndarray  # anchor hash
     deciles: np.ndarray  # tenth of the article where the anchor first occurs
+    slots: np.ndarray  # position of the anchor in its article's anchor list (and ``anchors`` text)
     vocabulary: np.ndarray  # sorted distinct informative anchor hashes
     frequency: np.ndarray  # articles per vocabulary entry
 
@@ -620,19 +618,21 @@ def informative_postings(fingerprints: pd.DataFrame, settings: FamilySettings) -
     deciles = (np.concatenate(list(fingerprints["anchor_deciles"].to_numpy())) if counts.sum()
                else np.zeros(0, dtype=np.uint8))
     owners = np.repeat(np.arange(len(hashes)), counts)
+    slots = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)
     vocabulary, inverse, frequency = np.unique(flat, return_inverse=True, return_counts=True)
     keep = (frequency[inverse] >= 2) & (frequency[inverse] <= settings.anchor_max_articles)
     window = (frequency >= 2) & (frequency <= settings.anchor_max_articles)
-    return _Postings(owners[keep], flat[keep], deciles[keep], vocabulary[window], frequency[window])
+    return _Postings(owners[keep], flat[keep], deciles[keep], slots[keep], vocabulary[window], frequency[window])
 
 
-def candidate_pairs(fingerprints: pd.DataFrame, settings: FamilySettings | None = None) -> pd.DataFrame:
+def candidate_pairs(fingerprints: pd.DataFrame, settings: FamilySettings | None = None,
+                    postings: _Postings | None = None) -> pd.DataFrame:
     """Candidate pairs (a, b: row positions, a < b) with how they were found (``via``).
 
     ``shingles``: the two articles agree on every slot of at least one LSH band.
     ``anchors``: they share at least ``min_shared_anchors`` informative anchors
     (:func:`informative_postings`).
-    ``both``: found both ways.
+    ``both``: found both ways. ``postings`` saves recomputing :func:`informative_postings`.
     """
     settings = settings or FamilySettings.from_settings()
     n = len(fingerprints)
@@ -643,7 +643,7 @@ def candidate_pairs(fingerprints: pd.DataFrame, settings: FamilySettings | None 
     owners = np.repeat(np.flatnonzero(has_shingles), settings.bands)
     by_band = np.unique(_pairs_in_groups(owners, keys.ravel(), settings.max_bucket, span))
 
-    postings = informative_postings(fingerprints, settings)
+    postings = postings or informative_postings(fingerprints, settings)
     shared = _pairs_in_groups(postings.owners, postings.hashes, settings.anchor_max_articles, span)
     codes, counts = np.unique(shared, return_counts=True)
     by_anchor = codes[counts >= settings.min_shared_anchors]
@@ -687,7 +687,7 @@ def anchor_coverage(postings: _Postings, n: int, a: np.ndarray, b: np.ndarray) -
 
 
 def verify_pairs(fingerprints: pd.DataFrame, candidates: pd.DataFrame,
-                 settings: FamilySettings | None = None) -> pd.DataFrame:
+                 settings: FamilySettings | None = None, postings: _Postings | None = None) -> pd.DataFrame:
     """The candidate pairs that pass the cheap checks, with their measures (EDGE_COLUMNS).
 
     Same language: shingle Jaccard ≥ ``min_jaccard`` (copies, rewrites, spun copies); or the
@@ -711,7 +711,7 @@ def verify_pairs(fingerprints: pd.DataFrame, candidates: pd.DataFrame,
     with np.errstate(divide="ignore", invalid="ignore"):
         containment = np.where(smaller > 0, jaccard / (1 + jaccard) * (sizes[a] + sizes[b]) / smaller, 0.0)
     containment = np.clip(containment, 0.0, 1.0)
-    postings = informative_postings(fingerprints, settings)
+    postings = postings or informative_postings(fingerprints, settings)
     matrix = _anchor_matrix(postings, len(fingerprints))
     shared = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel().astype(np.int64)
     anchor_counts = np.diff(matrix.indptr)
@@ -747,7 +747,7 @@ _EDGE_DTYPES = {"a": "int64", "b": "int64", "via": object, "jaccard": "float64",
 
 
 def connected_families(fingerprints: pd.DataFrame, edges: pd.DataFrame,
-                       settings: FamilySettings | None = None) -> pd.DataFrame:
+                       settings: FamilySettings | None = None, postings: _Postings | None = None) -> pd.DataFrame:
     """One row per article: its family (connected component of the verified pairs) and evidence.
 
     Families are numbered ``F0000001``… by size (largest first), then by their smallest
@@ -775,11 +775,13 @@ def connected_families(fingerprints: pd.DataFrame, edges: pd.DataFrame,
         "family_id": family_ids,
         "family_size": sizes.astype(np.int64),
         "language": fingerprints["language"].to_numpy(),
-        "evidence": _evidence(fingerprints, edges, settings),
+        "evidence": _evidence(fingerprints, edges, settings, postings or informative_postings(fingerprints, settings)),
     }, columns=list(FAMILY_COLUMNS))
 
 
-def _evidence(fingerprints: pd.DataFrame, edges: pd.DataFrame, settings: FamilySettings) -> np.ndarray:
+def _evidence(fingerprints: pd.DataFrame, edges: pd.DataFrame, settings: FamilySettings,
+              postings: _Postings) -> np.ndarray:
+    """Per article, its strongest verified link (by Jaccard + anchor overlap + containment)."""
     evidence = np.empty(len(fingerprints), dtype=object)
     evidence[:] = [{} for _ in range(len(fingerprints))]
     if edges.empty:
@@ -791,13 +793,14 @@ def _evidence(fingerprints: pd.DataFrame, edges: pd.DataFrame, settings: FamilyS
     strength = both_ways["jaccard"] + both_ways["anchor_overlap"] + both_ways["containment"]
     best = both_ways.assign(strength=strength).sort_values(["article", "strength", "other"],
                                                            ascending=[True, False, True], kind="stable")
-    best = best.drop_duplicates("article")
-    postings = informative_postings(fingerprints, settings)
+    best = best.drop_duplicates("article").reset_index(drop=True)
+    shared = _shared_anchor_slots(postings, len(fingerprints), best["article"].to_numpy(), best["other"].to_numpy(),
+                                  settings.evidence_anchors)
     ids = fingerprints["article_id"].to_numpy()
     anchors = fingerprints["anchors"].to_numpy()
-    hashes = fingerprints["anchor_hashes"].to_numpy()
     languages = fingerprints["language"].to_numpy()
-    for row in best.itertuples(index=False):
+    for row, slots in zip(best.itertuples(index=False), shared):
+        texts = split_anchor_texts(anchors[row.article])
         evidence[row.article] = {
             "linked_to": str(ids[row.other]),
             "via": row.via,
@@ -805,22 +808,26 @@ def _evidence(fingerprints: pd.DataFrame, edges: pd.DataFrame, settings: FamilyS
             "containment": round(float(row.containment), 3),
             "shared_anchors": int(row.shared_anchors),
             "anchor_coverage": round(float(row.anchor_coverage), 3),
-            "anchors": _shared_anchor_texts(hashes[row.article], anchors[row.article], hashes[row.other],
-                                            postings)[: settings.evidence_anchors],
+            "anchors": [texts[slot] for slot in slots],
             "languages": f"{languages[row.article]}-{languages[row.other]}",
         }
     return evidence
 
 
-def _shared_anchor_texts(own: np.ndarray, own_texts: str, other: np.ndarray, postings: _Postings) -> list[str]:
-    """The informative anchors two articles share, in the first one's words, rarest first."""
-    common, positions, _ = np.intersect1d(own, other, assume_unique=True, return_indices=True)
-    slots = np.searchsorted(postings.vocabulary, common)
-    slots = np.minimum(slots, max(len(postings.vocabulary) - 1, 0))
-    known = (postings.vocabulary[slots] == common) if len(postings.vocabulary) else np.zeros(len(common), bool)
-    order = np.argsort(postings.frequency[slots[known]], kind="stable") if known.any() else np.zeros(0, int)
-    texts = split_anchor_texts(own_texts)
-    return [texts[p] for p in positions[known][order]]
+def _shared_anchor_slots(postings: _Postings, n: int, a: np.ndarray, b: np.ndarray, limit: int) -> list[np.ndarray]:
+    """For each pair, the positions in ``a``'s anchor list of up to ``limit`` informative anchors
+    it shares with ``b``, rarest first."""
+    columns = np.searchsorted(postings.vocabulary, postings.hashes)
+    width = max(len(postings.vocabulary), 1)
+    slots = csr_matrix((postings.slots.astype(np.float64) + 1, (postings.owners, columns)), shape=(n, width))
+    common = slots[a].multiply(_anchor_matrix(postings, n)[b]).tocsr()
+    common.sort_indices()
+    rows = np.repeat(np.arange(len(a)), np.diff(common.indptr))
+    order = np.lexsort((common.indices, postings.frequency[common.indices] if len(common.indices) else common.indices, rows))
+    rows, found = rows[order], (common.data[order] - 1).astype(np.int64)
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    keep = rank < limit
+    return np.split(found[keep], np.searchsorted(rows[keep], np.arange(1, len(a))))
 
 
 def find_families(articles: pd.DataFrame, settings: FamilySettings | None = None) -> pd.DataFrame:
@@ -837,9 +844,10 @@ def find_families(articles: pd.DataFrame, settings: FamilySettings | None = None
 def families_from_fingerprints(fingerprints: pd.DataFrame, settings: FamilySettings | None = None) -> pd.DataFrame:
     """The families table of a corpus from the fingerprints of all its articles (any partitioning)."""
     settings = settings or FamilySettings.from_settings()
-    candidates = candidate_pairs(fingerprints, settings)
-    edges = verify_pairs(fingerprints, candidates, settings)
-    return connected_families(fingerprints, edges, settings)
+    postings = informative_postings(fingerprints, settings)
+    candidates = candidate_pairs(fingerprints, settings, postings)
+    edges = verify_pairs(fingerprints, candidates, settings, postings)
+    return connected_families(fingerprints, edges, settings, postings)
 
 
 def check_articles(articles: pd.DataFrame, name: str) -> None:

@@ -71,6 +71,7 @@ READABILITY_KEYWORDS = (
 READING_EASE = (("flesch_reading_ease", "Flesch"), ("flesch_amstad", "Flesch–Amstad"), ("kandel_moles", "Kandel–Moles"))
 _NOT_METRICS = frozenset({"article_id", "language", "formula_family", "words", "sentences", "syllables"})
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_HASHED_ID = re.compile(r'id="([a-z][0-9a-f]{10})"')
 _EMPTY = pd.DataFrame()
 
 
@@ -348,6 +349,8 @@ def editorialising_by_sentence(analysis: Any, ax: Axes | None = None) -> Figure:
             return _say(_axes(ax, 2.0), title, "No editorialising scores for this family.")
         sentences = _table(analysis, "sentences")
         ids = [a for a in versions(analysis, "editorial") if a in set(editorial["article_id"].astype(str))]
+        if not ids:
+            return _say(_axes(ax, 2.0), title, "No editorialising scores for the versions of this family.")
         editorial = editorial.assign(article_id=editorial["article_id"].astype(str))
         ordered = [_in_reading_order(editorial, sentences, article_id) for article_id in ids]
         width = max(len(rows) for rows in ordered)
@@ -412,6 +415,8 @@ def claim_survival_matrix(analysis: Any, ax: Axes | None = None) -> Figure:
             return _say(_axes(ax, 2.0), title, "No claim groups for this family.")
         groups = groups.assign(article_id=groups["article_id"].astype(str))
         ids = [a for a in versions(analysis, "claim_groups") if a in set(groups["article_id"])]
+        if not ids:
+            return _say(_axes(ax, 2.0), title, "No claim groups for the versions of this family.")
         order = _group_order(groups, _table(analysis, "claims"), ids)
         column_of = {group: column for column, group in enumerate(order)}
         ax = _axes(ax, 1.5 + 0.3 * len(ids))
@@ -603,7 +608,8 @@ def derivation_tree(analysis: Any, ax: Axes | None = None) -> Figure:
         font = max(6.0, min(9.0, 48.0 / max(leaves, 1)))
         boxes = {}
         for node, (x, y) in layout.items():
-            text = labels[node] + (f"\n{credits[node]}" if node in credits else "")
+            note = credits.get(node, "") if node in known else "not among the versions"
+            text = labels[node] + (f"\n{note}" if note else "")
             style = {"boxstyle": "round,pad=0.4", "facecolor": "#DCEBF7" if node == reference else "white",
                      "edgecolor": "#0072B2" if node in known else "#777777",
                      "linestyle": "-" if node in known else "--", "linewidth": 1.6 if node == reference else 1}
@@ -619,10 +625,13 @@ def derivation_tree(analysis: Any, ax: Axes | None = None) -> Figure:
             relation = str(getattr(row, "relation", "") or "").replace("_", "\n")
             confidence = getattr(row, "confidence", None)
             label = relation + ("" if is_blank(confidence) else f"\n{float(confidence):.2f}")
-            # Labels sit beside their edge, on the side the edge leans to, so sibling labels never meet.
-            side = "right" if x1 < x0 else "left"
-            ax.text((x0 + x1) / 2 + (-0.04 if side == "right" else 0.04), (y0 + y1) / 2, label, ha=side, va="center",
-                    fontsize=font - 1, color="#333333", linespacing=1.0)
+            # Labels sit beside their edge, nearer the child where sibling edges are further apart,
+            # on the side the edge leans to.
+            side = "right" if x1 < x0 - 0.05 else "left"
+            x, y = x0 + 0.62 * (x1 - x0), y0 + 0.62 * (y1 - y0)
+            ax.text(x + (-0.05 if side == "right" else 0.05), y, label, ha=side, va="center",
+                    fontsize=font - 1, color="#333333", linespacing=1.0, zorder=5,
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
         ax.set_xlim(-0.6, leaves - 0.4)
         ax.set_ylim(depth + 0.5, -0.5)
         ax.set_axis_off()
@@ -667,18 +676,34 @@ def save_figure(fig: Figure, name: str, directory: str | Path) -> list[Path]:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     png, svg = directory / f"{name}.png", directory / f"{name}.svg"
-    with _styled(), mpl.rc_context({"svg.hashsalt": f"spin-{name}"}):
+    with _styled():
         fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    svg.write_text(_svg(fig, name, "path"), encoding="utf-8", newline="\n")
     return [png, svg]
 
 
 def svg_text(fig: Figure, name: str) -> str:
     """The figure as SVG text with real text elements (for inlining into HTML)."""
+    return _svg(fig, name, "none")
+
+
+def _svg(fig: Figure, name: str, fonttype: str) -> str:
     buffer = io.StringIO()
-    with _styled(), mpl.rc_context({"svg.hashsalt": f"spin-{name}", "svg.fonttype": "none"}):
+    with _styled(), mpl.rc_context({"svg.hashsalt": f"spin-{name}", "svg.fonttype": fonttype}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    return _stable_ids(buffer.getvalue(), name)
+
+
+def _stable_ids(svg: str, name: str) -> str:
+    """matplotlib names clip paths and markers by hashing their coordinates, whose last bits can
+    differ between runs (layout arithmetic); number them in order of appearance instead."""
+    ids: dict[str, str] = {}
+    for match in _HASHED_ID.finditer(svg):
+        ids.setdefault(match.group(1), f"{match.group(1)[0]}-{name}-{len(ids)}")
+    if not ids:
+        return svg
+    reference = re.compile(r'(?<=["#])(' + "|".join(map(re.escape, ids)) + r')(?=["\)])')
+    return reference.sub(lambda match: ids[match.group(1)], svg)
 
 
 def export_figures(analysis: Any, directory: str | Path) -> list[Path]:

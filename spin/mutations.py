@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
@@ -68,6 +70,7 @@ class Side:
     text: str
     units: Mapping[int, Unit]
     entity_keys: frozenset = field(default_factory=frozenset)
+    words: frozenset = field(default_factory=frozenset)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,7 +201,7 @@ def build_side(article_id: str, language: str, text: str, sentences: pd.DataFram
             negated=found.get("negated", False),
         )
     keys = frozenset(e["key"] for unit in units.values() for e in unit.entities)
-    return Side(article_id, language, text, units, keys)
+    return Side(article_id, language, text, units, keys, _folded_words(text))
 
 
 def _sides(articles: pd.DataFrame, sentences: pd.DataFrame, claims: pd.DataFrame) -> dict[str, Side]:
@@ -226,7 +229,7 @@ def _canonical_side(side: Side, families: Mapping[str, str]) -> Side:
         for sent_id, unit in side.units.items()
     }
     keys = frozenset(families.get(key, key) for key in side.entity_keys)
-    return Side(side.article_id, side.language, side.text, units, keys)
+    return Side(side.article_id, side.language, side.text, units, keys, side.words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,12 +316,16 @@ def _number_class(number: dict) -> tuple:
     return family, number.get("unit") or ""
 
 
-def _close(a: float, b: float) -> bool:
-    if a == b:
+def _close(a: dict, b: dict, end: str) -> bool:
+    """Equal values, or a scaled amount rounded ('1.5 billion' for 1.52 billion)."""
+    x, y = a[end], b[end]
+    if x == y:
         return True
-    if math.isnan(a) or math.isnan(b):
+    if math.isnan(x) or math.isnan(y):
         return False
-    return abs(a - b) <= _RELATIVE_TOLERANCE * max(abs(a), abs(b)) or _rounded_equal(a, b) or _rounded_equal(b, a)
+    if abs(x - y) <= _RELATIVE_TOLERANCE * max(abs(x), abs(y)):
+        return True
+    return (a.get("scale", 1) >= 1e6 and _rounded_equal(x, y)) or (b.get("scale", 1) >= 1e6 and _rounded_equal(y, x))
 
 
 def _rounded_equal(coarse: float, fine: float) -> bool:
@@ -335,9 +342,23 @@ def _same_number(a: dict, b: dict) -> bool:
     if a.get("kind") in ("ordinal", "multiplier") or b.get("kind") in ("ordinal", "multiplier"):
         if a.get("kind") != b.get("kind"):
             return False
-    if a.get("approximate") or b.get("approximate") or "approximate" in (a.get("kind"), b.get("kind")):
-        return _close(a["low"], b["low"]) or _close(a["high"], b["high"])
-    return _close(a["low"], b["low"]) and _close(a["high"], b["high"]) and _compatible_currency(a, b)
+    if "approximate" in (a.get("kind"), b.get("kind")):  # "thousands of", "des centaines de": same order of magnitude
+        return _magnitude(a["low"]) == _magnitude(b["low"])
+    if _thousands_ambiguous(a, b) or _thousands_ambiguous(b, a):
+        return True
+    return _close(a, b, "low") and _close(a, b, "high") and _compatible_currency(a, b)
+
+
+_DOT_THOUSANDS = re.compile(r"\d\.\d{3}(?!\d)")
+
+
+def _thousands_ambiguous(a: dict, b: dict) -> bool:
+    """'272.000' read as a decimal in English is 272,000 written with a German separator."""
+    return bool(_DOT_THOUSANDS.search(a.get("text", ""))) and math.isclose(a["low"] * 1000, b["low"]) and math.isclose(a["high"] * 1000, b["high"])
+
+
+def _magnitude(value: float) -> int:
+    return math.floor(math.log10(abs(value))) if value else 0
 
 
 def _compatible_currency(a: dict, b: dict) -> bool:
@@ -488,13 +509,30 @@ def _known_in(key: str, side: Side, same_language: bool) -> bool:
     return any(_same_name(key, other, same_language) for other in side.entity_keys)
 
 
+def _folded_words(text: str) -> frozenset[str]:
+    """The text's words, casefolded and without accents."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return frozenset(re.findall(r"\w+", "".join(ch for ch in folded if not unicodedata.combining(ch))))
+
+
+def _mentioned(name: str, side: Side) -> bool:
+    """Every longer word of the name occurs in the other text (any case, inflected or not)."""
+    words = [w for w in _folded_words(name) if len(w) >= 3]
+    if not words and "." in name:  # "U.S." ~ "US"
+        words = [re.sub(r"\W", "", name.casefold())]
+    return bool(words) and all(
+        w in side.words or any(o.startswith(w[:5]) and abs(len(o) - len(w)) <= 3 for o in side.words if len(w) >= 5)
+        for w in words
+    )
+
+
 def _compare_entities(ref_units, ver_units, reference: Side, version: Side, same_language: bool) -> list[dict]:
     ref = _unique_entities(_located(ref_units, "entities"))
     ver = _unique_entities(_located(ver_units, "entities"))
     ref_left, ver_left = _match(ref, ver, lambda a, b: _same_name(a["key"], b["key"], same_language))
     # A name the other text has elsewhere was moved or replaced by a pronoun: not a change here.
-    ref_left = [(u, e) for u, e in ref_left if not _known_in(e["key"], version, same_language)]
-    ver_left = [(u, e) for u, e in ver_left if not _known_in(e["key"], reference, same_language)]
+    ref_left = [(u, e) for u, e in ref_left if not (_known_in(e["key"], version, same_language) or _mentioned(e["text"], version))]
+    ver_left = [(u, e) for u, e in ver_left if not (_known_in(e["key"], reference, same_language) or _mentioned(e["text"], reference))]
     if ref_left and ver_left:
         if len(ref_left) == 1 and len(ver_left) == 1:
             (r_unit, r_ent), (v_unit, v_ent) = ref_left[0], ver_left[0]
@@ -567,6 +605,9 @@ def _compare_attributions(ref_units, ver_units, reference: Side, same_language: 
     ver = _located(ver_units, "attributions")
     if ref and not ver:
         unit, attribution = ref[0]
+        link_text = Side("", "", "", {}, words=_folded_words(" ".join(u.text for u in ver_units)))
+        if _mentioned(attribution.get("speaker", ""), link_text):
+            return []
         return [_item_row("dropped", "attribution", unit, attribution, _span_unit(ver_units), None,
                           f"attribution removed: {attribution['text']}")]
     if ver and not ref:

@@ -249,7 +249,9 @@ def align_candidates(sentences: pd.DataFrame, claims: pd.DataFrame | None = None
     """Sentence alignments (:func:`spin.align.align_sentences`) of the pairs worth aligning.
 
     Copies (versions in one language sharing at least ``copy_min_verbatim`` of their sentences
-    word for word) are aligned only with their group's longest member. Among the others, each
+    word for word) are aligned only with their group's longest member, and a pair whose shorter
+    version is nearly all word for word in the other is not aligned at all: the collation links
+    identical sentences anyway (:func:`collate`). Among the others, each
     version is aligned with the ``neighbours`` versions that together cover most of its
     signature (claim anchors and word prefixes, weighted by rarity): the first covers most, the
     next most of what is left, so an excerpt does not crowd out the full versions. The pairs of
@@ -267,8 +269,11 @@ def align_candidates(sentences: pd.DataFrame, claims: pd.DataFrame | None = None
     representatives = [aid for aid in by_article if copies[aid] == aid]
     anchors = _article_anchors(claims) if claims is not None else {}
     signatures = {aid: _signature(by_article[aid]["text"], anchors.get(aid, frozenset())) for aid in representatives}
+    covered = {(a, b) for a in representatives for b in representatives
+               if a < b and _verbatim_covered(by_article[a], by_article[b])}
     chosen = {tuple(sorted((aid, rep))) for aid, rep in copies.items() if aid != rep}
-    chosen |= _covering_pairs(signatures, neighbours)
+    chosen |= _covering_pairs(signatures, neighbours, covered)
+    chosen -= covered
     jobs = [(a, b, by_article[a]["text"].tolist(), languages[a], by_article[b]["text"].tolist(), languages[b])
             for a, b in sorted(chosen)]
     return dict(zip(sorted(chosen), _run_alignments(jobs, int(config.get("workers", 1)))))
@@ -288,6 +293,14 @@ def _run_alignments(jobs: list, workers: int) -> list[pd.DataFrame]:
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(_align_job, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+
+
+def _verbatim_covered(a: pd.DataFrame, b: pd.DataFrame, share: float = 0.9) -> bool:
+    """Are nearly all sentences of the shorter version word for word in the other (no alignment needed)?"""
+    texts_a = {_normalised(text) for text in a["text"]}
+    texts_b = {_normalised(text) for text in b["text"]}
+    shorter = min(texts_a, texts_b, key=len)
+    return bool(shorter) and len(texts_a & texts_b) >= share * len(shorter)
 
 
 def _copy_representatives(by_article: Mapping[str, pd.DataFrame], languages: Mapping[str, str],
@@ -316,8 +329,13 @@ def _signature(texts: Iterable[str], anchors: frozenset[str]) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _covering_pairs(signatures: Mapping[str, frozenset[str]], neighbours: int) -> set[tuple[str, str]]:
-    """Per version, the neighbours that cover most of its signature in turn; plus a maximum spanning tree."""
+def _covering_pairs(signatures: Mapping[str, frozenset[str]], neighbours: int,
+                    free: set[tuple[str, str]] = frozenset()) -> set[tuple[str, str]]:
+    """Per version, the neighbours that cover most of its signature in turn; plus a maximum spanning tree.
+
+    A ``free`` pair (linked word for word without an alignment) covers its keys without counting
+    as one of the ``neighbours``.
+    """
     names = sorted(signatures)
     frequency = Counter(key for name in names for key in signatures[name])
     weight = {key: math.log(1 + len(names) / count) for key, count in frequency.items()}
@@ -332,6 +350,10 @@ def _covering_pairs(signatures: Mapping[str, frozenset[str]], neighbours: int) -
     for name in names:
         uncovered = set(signatures[name])
         others = [other for other in names if other != name]
+        for other in others:
+            if tuple(sorted((name, other))) in free:
+                uncovered -= signatures[other]
+        others = [other for other in others if tuple(sorted((name, other))) not in free]
         for _ in range(min(neighbours, len(others))):
             gains = {other: sum(weight[key] for key in uncovered & signatures[other]) for other in others}
             best = max(others, key=lambda other: (round(gains[other], 9), spanning.edges[name, other]["weight"]))
@@ -719,8 +741,18 @@ def _readings(claims: pd.DataFrame) -> dict[tuple[str, int], frozenset[str]]:
     return {key: frozenset(tokens) for key, tokens in pooled.items()}
 
 
-def _agreement(a: frozenset[str], b: frozenset[str]) -> float:
-    """Share of two readings' tokens they have in common (1 when both say nothing checkable)."""
+_ROBUST_TOKENS = ("num:", "ord:", "mult:", "date:", "ent:")
+
+
+def _agreement(a: frozenset[str], b: frozenset[str], same_language: bool = True) -> float:
+    """Share of two readings' tokens they have in common (1 when both say nothing checkable).
+
+    Across languages only numbers, dates and names are compared: polarity, hedges and quotation
+    marks are read too differently by each language's extraction to count.
+    """
+    if not same_language:
+        a = frozenset(token for token in a if token.startswith(_ROBUST_TOKENS))
+        b = frozenset(token for token in b if token.startswith(_ROBUST_TOKENS))
     union = a | b
     return 1.0 if not union else len(a & b) / len(union)
 
@@ -820,7 +852,8 @@ def _consensus(view: _FamilyView, branches: Mapping[str, str], depths: Mapping[s
         language = {aid: languages.get((aid, ids[0]), "") for aid, ids in members.items()}
 
         def support(aid: str) -> float:
-            return sum(max(_agreement(reading[aid], reading[other]) for other in witnesses) for witnesses in top.values())
+            return sum(max(_agreement(reading[aid], reading[other], language[aid] == language[other]) for other in witnesses)
+                       for witnesses in top.values())
 
         def wording(aid: str) -> float:
             peers = [other for other in members if other != aid and language[other] == language[aid]]
@@ -829,7 +862,8 @@ def _consensus(view: _FamilyView, branches: Mapping[str, str], depths: Mapping[s
         scores = {aid: round(support(aid), 6) for aid in members}
         winner = max(members, key=lambda aid: (scores[aid], -order[aid]))
         tolerance = float(view.config["consensus_reading_agreement"])
-        carriers = [aid for aid in members if _agreement(reading[aid], reading[winner]) >= tolerance]
+        carriers = [aid for aid in members
+                    if _agreement(reading[aid], reading[winner], language[aid] == language[winner]) >= tolerance]
         best = max(carriers, key=lambda aid: (language[aid] == main, wording(aid), scores[aid], -order[aid]))
         supporting = sorted(carriers, key=order.get)
         is_headline = any(kinds.get((aid, ids[0])) == "headline" for aid, ids in members.items())

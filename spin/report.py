@@ -170,6 +170,12 @@ def _flag(value: Any) -> bool:
     return not is_blank(value) and bool(value)
 
 
+def _evidence_text(value: Any) -> str:
+    """Evidence as the words that carry it: the ``text`` of each record, else the whole cell."""
+    texts = [describe(record.get("text")) for record in _records(value) if isinstance(record, dict) and record.get("text")]
+    return " · ".join(texts) if texts else describe(value)
+
+
 def _records(value: Any) -> list:
     """A cell holding records (cues, reasons) as a list."""
     value = _decoded(value)
@@ -510,8 +516,8 @@ def _credit_cell(family: _Family, article_id: str) -> str:
     row = family.row("credits", article_id)
     if not row or is_blank(row.get("credits_source")):
         return "—"
-    evidence = describe(row.get("evidence"))
-    answer = "yes" if bool(row.get("credits_source")) else "no"
+    evidence = _evidence_text(row.get("evidence"))
+    answer = "yes" if _flag(row.get("credits_source")) else "no"
     return f'<span title="{escape(evidence)}">{answer}</span>' + (f"<br><small>{escape(evidence[:80])}</small>" if evidence else "")
 
 
@@ -566,8 +572,10 @@ def _brief(family: _Family, article_id: str) -> str:
                      f", {errors} error{'s' if errors != 1 else ''} found.")
     edge = family.parent(article_id)
     if edge:
+        evidence = _decoded(edge.get("evidence"))
+        reason = f": {describe(evidence['relation_reason'])}" if isinstance(evidence, dict) and evidence.get("relation_reason") else ""
         notes.append(f"Derived from {family.label(edge.get('parent'))} ({describe(edge.get('relation')).replace('_', ' ')}, "
-                     f"confidence {_number(edge.get('confidence'))}).")
+                     f"confidence {_number(edge.get('confidence'))}){reason}.")
     credit = family.row("credits", article_id).get("credits_source")
     if not is_blank(credit):
         notes.append("It credits its source." if bool(credit) else "It does not credit its source.")
@@ -672,8 +680,11 @@ def _translation_section(family: _Family, article_id: str) -> str:
     for error in errors.to_dict("records"):
         left, right = _offset(error.get("source_start")), _offset(error.get("source_end"))
         original = source_text[left:right] if source_text and left is not None and right is not None else ""
+        missing = _offset(error.get("start")) is None  # an omission: the text quoted is the source's
+        here = '<span class="none">(missing)</span>' if missing else escape(error.get("text"))
+        original = original or (describe(error.get("text")) if missing else "")
         error_rows.append(f"<tr><td><mark class=\"error\">{escape(error.get('category'))}</mark></td><td>{escape(error.get('severity'))}</td>"
-                          f"<td>{escape(error.get('text'))}</td><td>{escape(original)}</td><td>{escape(describe(error.get('detail')))}</td></tr>")
+                          f"<td>{here}</td><td>{escape(original)}</td><td>{escape(describe(error.get('detail')))}</td></tr>")
     table = ("<table class=\"errors\"><thead><tr><th>Category</th><th>Severity</th><th>In this version</th>"
              f"<th>In the source</th><th>Detail</th></tr></thead><tbody>{''.join(error_rows)}</tbody></table>"
              if error_rows else '<p class="none">No translation error found.</p>')

@@ -32,7 +32,8 @@ CORPUS_COLUMNS = ("article_id", "text", "language", "url", "published")
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 STATUS_COLUMNS = ("family_id", "articles", "status", "problem")
-DEFAULT_PARTITION_BYTES = 32_000_000
+PARTITIONS = 16  # a corpus is cut in about this many partitions, so every worker gets several …
+PARTITION_BYTES = (1_000_000, 16_000_000)  # … of at least 1 MB and at most 16 MB each
 CONNECT_TIMEOUT = "20s"  # how long to try reaching a dask.distributed scheduler
 
 
@@ -46,11 +47,12 @@ class _CorpusProblem(Exception):
 # --------------------------------------------------------------------------- reading
 
 
-def read_corpus(path: str | Path, partition_size: int = DEFAULT_PARTITION_BYTES):
+def read_corpus(path: str | Path, partition_size: int | None = None):
     """A lazy Dask DataFrame of a JSON-lines or Parquet corpus, columns CORPUS_COLUMNS.
 
     ``id`` becomes ``article_id``; ``text`` is required; ``language``, ``url`` and ``published``
-    are kept when present. JSON-lines partitions are byte ranges of about ``partition_size``.
+    are kept when present. Partitions are about ``partition_size`` bytes (by default a sixteenth
+    of the corpus, between 1 and 16 MB).
     Raises :class:`InputError` for a missing file, an unknown format or missing columns; a line
     that is not JSON is reported (with its byte offset) when the partition holding it is read.
     """
@@ -60,6 +62,7 @@ def read_corpus(path: str | Path, partition_size: int = DEFAULT_PARTITION_BYTES)
     path = Path(path)
     if not path.exists():
         raise InputError(str(path), "no such file or folder")
+    partition_size = partition_size or _partition_bytes(path)
     if _is_parquet(path):
         return _read_parquet(path, partition_size)
     if path.suffix.lower() not in JSON_SUFFIXES:
@@ -68,6 +71,12 @@ def read_corpus(path: str | Path, partition_size: int = DEFAULT_PARTITION_BYTES)
     ranges = _byte_ranges(path.stat().st_size, partition_size)
     parts = [delayed(_read_json_range)(str(path), start, end) for start, end in ranges]
     return dd.from_delayed(parts, meta=_empty_corpus(), verify_meta=False)
+
+
+def _partition_bytes(path: Path) -> int:
+    size = sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size
+    low, high = PARTITION_BYTES
+    return int(min(max(size / PARTITIONS, low), high))
 
 
 def _is_parquet(path: Path) -> bool:
@@ -208,7 +217,7 @@ def _compute(collection, scheduler: str | None):
 
 
 def fingerprint_corpus(corpus_path: str | Path, scheduler: str | None = None,
-                       partition_size: int = DEFAULT_PARTITION_BYTES,
+                       partition_size: int | None = None,
                        settings: family_finder.FamilySettings | None = None) -> pd.DataFrame:
     """The fingerprints of every article of a corpus file, computed partition by partition on Dask."""
     settings = settings or family_finder.FamilySettings.from_settings()
@@ -222,7 +231,7 @@ def fingerprint_corpus(corpus_path: str | Path, scheduler: str | None = None,
 
 
 def find_families_dask(corpus_path: str | Path, scheduler: str | None = None,
-                       partition_size: int = DEFAULT_PARTITION_BYTES,
+                       partition_size: int | None = None,
                        settings: family_finder.FamilySettings | None = None) -> pd.DataFrame:
     """The families table (spin.families.FAMILY_COLUMNS) of a JSON-lines or Parquet corpus.
 
@@ -259,7 +268,7 @@ def write_families(families: pd.DataFrame, out_dir: str | Path) -> Path:
 
 
 def analyze_families(corpus: str | Path, families: pd.DataFrame, out_dir: str | Path,
-                     scheduler: str | None = None, partition_size: int = DEFAULT_PARTITION_BYTES) -> pd.DataFrame:
+                     scheduler: str | None = None, partition_size: int | None = None) -> pd.DataFrame:
     """Run :func:`spin.analyze` on every family of two or more articles, one Dask task per family
     group, saving each to ``out_dir/<family_id>/``. Returns one status row per family
     (STATUS_COLUMNS); a family that cannot be analysed is reported, not fatal.
@@ -306,7 +315,7 @@ def _analyze_partition(part: pd.DataFrame, out_dir: str) -> pd.DataFrame:
 
 
 def run_families(corpus_path: str | Path, out_dir: str | Path, scheduler: str | None = None,
-                 analyze: bool = False, partition_size: int = DEFAULT_PARTITION_BYTES) -> Path:
+                 analyze: bool = False, partition_size: int | None = None) -> Path:
     """``spin families``: find the families of a corpus and write them (and, with ``analyze``, the
     analysis of each family in ``out_dir/<family_id>/``); ``out_dir`` is replaced only on success."""
     settings = family_finder.FamilySettings.from_settings()

@@ -413,18 +413,20 @@ def name_form_errors(source_text: str, source_language: str, target_text: str,
 
 
 def _case_errors(text, language, forms, folded, source_start, source_end, initial, cross_lingual) -> list[TranslationError]:
-    """Occurrences of a name in another case. Not counted: a capital forced by the sentence start,
-    accents added or dropped (Politburo/Politbüro), and across languages a common word of the
-    target language that happens to be spelled like the name (ALS/als)."""
+    """Occurrences of a name that differ from it in case only. Not counted: a capital forced by the
+    sentence start; a lower-case form when the text never writes the name as the source does (a
+    common noun such as German "Session" rendered "session"); across languages a frequent word of
+    the target language spelled like the name (ALS/als)."""
     errors = []
-    accentless = {_strip_accents(form) for form in forms}
+    casefolded = {form.casefold() for form in forms}
+    written_as_source = any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in forms)
     for match in re.finditer(rf"(?<!\w){re.escape(folded)}(?!\w)", _fold_keep_length(text)):
         surface = text[match.start():match.end()]
-        if surface in forms or _strip_accents(surface) in accentless or _in_upper_line(text, match.start()):
+        if surface in forms or surface.casefold() not in casefolded or _in_upper_line(text, match.start()):
             continue
         if match.start() in initial and (surface.islower() or _shape(surface) == "title"):
             continue
-        if cross_lingual and surface.islower() and _zipf(surface, language) >= 5.0:
+        if surface.islower() and (not written_as_source or (cross_lingual and _zipf(surface, language) >= 5.0)):
             continue
         common = surface.islower() and _zipf(surface, language) >= 3.0
         detail = (f"name “{min(forms)}” turned into the common word “{surface}”" if common
@@ -435,16 +437,18 @@ def _case_errors(text, language, forms, folded, source_start, source_end, initia
 
 
 def _spacing_errors(text, forms, folded, source_start, source_end) -> list[TranslationError]:
-    letters = re.sub(r"[\s\-‐]", "", folded)
+    """The name split by a space or merged from its words (Databricks/Data bricks, Open AI/OpenAI);
+    hyphenation is a spelling convention and does not count."""
+    letters = re.sub(r"\s", "", folded)
     if len(letters) < 4:
         return []
-    pattern = r"(?<!\w)" + r"[\s\-‐]?".join(re.escape(ch) for ch in letters) + r"(?!\w)"
+    pattern = r"(?<!\w)" + r" ?".join(re.escape(ch) for ch in letters) + r"(?!\w)"
     errors = []
     for match in re.finditer(pattern, _fold_keep_length(text)):
         surface = text[match.start():match.end()]
         if _fold(surface) == folded:
             continue
-        what = "split" if len(re.sub(r"[\s\-‐]", "", surface)) < len(surface) and " " not in folded else "merged"
+        what = "split" if surface.count(" ") > folded.count(" ") else "merged"
         errors.append(TranslationError(match.start(), match.end(), surface, source_start, source_end,
                                        MISTRANSLATION, MINOR, f"name “{min(forms)}” {what} as “{surface}”",
                                        "name_form"))
@@ -465,10 +469,6 @@ def _transliteration_errors(words, forms, folded, source_start, source_end, fold
                                            f"name “{min(forms)}” garbled as “{word}” (transliteration)",
                                            "name_form"))
     return errors
-
-
-def _strip_accents(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _fold_keep_length(text: str) -> str:

@@ -24,6 +24,7 @@ from spin.align import (
     load_dictionary,
     reference_by_shared_anchors,
 )
+from spin.resources import read_data_file
 
 
 def links_of(frame: pd.DataFrame) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -179,7 +180,7 @@ def test_crosslingual_dropped_passage_found_by_anchors():
     assert links_of(frame) == {((0,), (0,)), ((1,), ()), ((2,), (1,)), ((3,), (2,))}
     first = link_row(frame, [0], [0])
     assert {"date:2024-05-14", "ent:nordtech"} <= set(first["evidence"]["anchors"])
-    assert first["method"] == "anchors+cognates+length"
+    assert first["method"] == "anchors+cognates+lexicon+length"
     assert "dictionary" not in first["evidence"]["sources"]
 
 
@@ -193,7 +194,7 @@ def test_crosslingual_paragraph_moved_to_the_top():
     frame = align_sentences(FINE_EN, "en", reordered, "de")
     assert links_of(frame) == {((0,), (1,)), ((1,), (2,)), ((2,), (3,)), ((3,), (0,))}
     assert [link_row(frame, [i], [(i + 1) % 4])["evidence"]["moved"] for i in range(4)] == [False, False, False, True]
-    assert link_row(frame, [3], [0])["method"] == "anchors+cognates"
+    assert link_row(frame, [3], [0])["method"] == "anchors+cognates+lexicon"
 
 
 # ------------------------------------------------------------------------------- dictionary
@@ -313,8 +314,8 @@ def test_unsupported_language_still_aligns_on_shared_tokens():
 
 
 def test_mixed_language_sentences():
-    a = ["Der Minister sagte: „We will not give up“, und verließ Berlin.", "Danach schwieg er."]
-    b = ["The minister said: \"We will not give up\", and left Berlin.", "Afterwards he was silent."]
+    a = ["Der Minister sagte: „We will not give up“, und verließ Berlin.", "Danach flog er nach Paris."]
+    b = ["The minister said: \"We will not give up\", and left Berlin.", "Afterwards he flew to Paris."]
     frame = align_sentences(a, "de", b, "en")
     assert links_of(frame) == {((0,), (0,)), ((1,), (1,))}
 
@@ -415,3 +416,33 @@ def test_reference_by_shared_anchors_picks_the_best_connected_version():
     assert reference in {"full", "german"}
     assert evidence["shared_anchors"]["unrelated"] < evidence["shared_anchors"]["partial"]
     assert reference_by_shared_anchors(sentences_table({})) == (None, {})
+
+
+# ---------------------------------------------------------------------------- core lexicon
+
+
+def test_core_lexicon_links_translations_without_cognates():
+    german = ["Die Regierung erhöht die Steuern.", "Der Hund schläft."]
+    english = ["The government raises taxes.", "The dog is asleep."]
+    frame = align_sentences(german, "de", english, "en")
+    assert links_of(frame) == {((0,), (0,)), ((1,), (1,))}
+    assert ["Regierung", "government"] in link_row(frame, [0], [0])["evidence"]["lexicon"]
+
+
+def test_core_lexicon_files_cover_the_same_concepts():
+    concepts = {}
+    for language in ("en", "de", "fr"):
+        header, rows = read_data_file(language, "core_lexicon")
+        assert {"what", "source", "licence", "built"} <= set(header)
+        assert all(len(row) == 2 and row[0] and row[1] for row in rows)
+        assert len(rows) == len(set(rows)), f"duplicate lines in {language}"
+        concepts[language] = {concept for _, concept in rows}
+    assert concepts["de"] <= concepts["en"] and concepts["fr"] <= concepts["en"]
+    assert len(concepts["de"]) >= 0.98 * len(concepts["en"]) and len(concepts["fr"]) >= 0.98 * len(concepts["en"])
+
+
+def test_ding_is_preferred_to_freedict_for_german_english(tmp_path):
+    (tmp_path / "de-en").write_text("Wind {m} :: wind\n", encoding="utf-8")
+    write_dictd(tmp_path, "freedict-deu-eng", ["Wind /vɪnt/ <n>\nbreeze\n"])
+    dictionary = load_dictionary("de", "en", [tmp_path])
+    assert dictionary.name == "ding de-en" and dictionary.translate("wind") == ("wind",)

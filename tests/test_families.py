@@ -201,6 +201,20 @@ def test_input_order_and_ids_do_not_change_membership():
     assert (merged["family_id"] == merged["family_id_reversed"]).all()
 
 
+SPANISH = (
+    "El ayuntamiento de Valdecorvo aprobó el martes la construcción de un nuevo puente sobre el río. "
+    "Las obras empezarán en primavera y costarán unos doce millones de euros, según explicó la alcaldesa. "
+    "Los vecinos llevaban años pidiendo una alternativa al viejo paso de hierro, que se cierra cada invierno."
+)
+
+
+def test_a_language_spin_does_not_read_goes_to_lingua():
+    corpus = pd.DataFrame({"article_id": ["es", "en"], "text": [SPANISH, ORCHARD_EN]})
+    table = families.find_families(corpus).set_index("article_id")
+    assert table.loc["es", "language"] == "unsupported:es"
+    assert table.loc["en", "language"] == "en"
+
+
 def test_given_language_column_is_used_and_normalised():
     corpus = pd.DataFrame({
         "article_id": ["a", "b", "c"],

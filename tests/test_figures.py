@@ -198,6 +198,13 @@ def test_absent_or_empty_table_gives_a_figure_that_says_so(draw, message, tables
     assert message in _texts(fig)
 
 
+def test_tables_about_unknown_versions_give_a_message():
+    tables = synthetic_tables()
+    tables["articles"] = tables["articles"].assign(article_id=["x", "y", "z"])
+    assert "No editorialising scores for the versions" in _texts(figures.editorialising_by_sentence(tables))
+    assert "No claim groups for the versions" in _texts(figures.claim_survival_matrix(tables))
+
+
 def test_overview_on_nothing_still_renders(tmp_path):
     paths = figures.save_figure(figures.overview({}), "overview", tmp_path)
     assert [path.suffix for path in paths] == [".png", ".svg"] and all(path.stat().st_size > 1000 for path in paths)
@@ -340,6 +347,10 @@ def test_export_is_byte_identical_on_rerun(tmp_path):
     assert _digest(first) == _digest(second)
     svg = (tmp_path / "one" / "overview.svg").read_text(encoding="utf-8")
     assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    # clip paths and markers are numbered, not named by a hash of floats that may differ in the last bit
+    assert not re.search(r'id="[a-z][0-9a-f]{10}"', svg)
+    ids = set(re.findall(r' id="([^"]+)"', svg))
+    assert set(re.findall(r'url\(#([^)]+)\)', svg)) | set(re.findall(r'href="#([^"]+)"', svg)) <= ids
     png = (tmp_path / "one" / "overview.png").read_bytes()
     assert b"Software" not in png and b"matplotlib" not in png.lower()
 
