@@ -142,6 +142,7 @@ class _Config:
     anchor_weight: float
     evidence_max_items: int
     detach_margin: float
+    core_lexicon: bool
 
 
 @dataclass(frozen=True)
@@ -412,7 +413,7 @@ def _matches(a: _Side, b: _Side, config: _Config, dictionary: BilingualDictionar
         how[i].setdefault(j, "exact")
     for i, j in _fuzzy_pairs(a, b, config):
         how[i].setdefault(j, "fuzzy")
-    if config.crosslingual:
+    if config.crosslingual and config.core_lexicon:
         for i, j in _lexicon_pairs(a, b, config):
             how[i].setdefault(j, "lexicon")
     if dictionary is not None and config.crosslingual:
@@ -574,12 +575,11 @@ def _scores(
 ) -> _Scores:
     widths_a = sorted({p for p, _ in shapes} | {1})
     widths_b = sorted({q for _, q in shapes} | {1})
-    # Small documents (the usual news article) are faster as dense arrays than as sparse ones.
+    # Small documents (the usual news article) are faster with dense presence arrays; the
+    # type-to-type matches stay sparse (a type matches a handful of others).
     dense = len(a.keys) * len(b.keys) <= _DENSE_TYPE_PAIRS
-    a_presence, b_presence, matched_types = (
-        (a.presence.toarray(), b.presence.toarray(), matches.any.toarray())
-        if dense else (a.presence, b.presence, matches.any)
-    )
+    a_presence, b_presence = (a.presence.toarray(), b.presence.toarray()) if dense else (a.presence, b.presence)
+    matched_types = matches.any
     spans_a = {p: _spans(a_presence, a_order, p) for p in widths_a}
     spans_b = {q: _spans(b_presence, b_order, q) for q in widths_b}
     reach_b = {q: _binary(matched_types @ spans_b[q].T) for q in widths_b}  # a types × b spans
@@ -759,22 +759,30 @@ def _align_orders(
         link_costs[(p, q)] = cost
     links = []
     skip = config.unaligned_cost - (scale.background + scale.typical) / 2
+    strengths = _strengths(scores, scale)
     for i, p, j, q in _best_path(link_costs, len(a_order), len(b_order), skip):
         a_ids = tuple(int(x) for x in a_order[i : i + p])
         b_ids = tuple(int(x) for x in b_order[j : j + q])
         if p and q:
-            strength = _strength(scores, scale, i, p, j, q)
+            strength = _strength(strengths, i, p, j, q)
             links.append(_Link(a_ids, b_ids, float(scores.similarity[(p, q)][i, j]), strength=strength))
         else:
             links.append(_Link(a_ids, b_ids, 0.0))
     return links, scores, scale
 
 
-def _strength(scores: _Scores, scale: _Scale, i: int, p: int, j: int, q: int) -> float:
-    """Mean coverage of the sentences of a link on the evidence scale (1 = a typical best match)."""
-    covered_a = _on_scale(_corrected(scores.coverage_a[q][i : i + p, j], scale.excess_a[q]), scale)
-    covered_b = _on_scale(_corrected(scores.coverage_b[p][j : j + q, i], scale.excess_b[p]), scale)
-    return float(np.mean(np.concatenate([covered_a, covered_b])))
+def _strengths(scores: _Scores, scale: _Scale) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """Every coverage of :class:`_Scores` on the evidence scale (1 = a typical best match)."""
+    return (
+        {q: _on_scale(_corrected(c, scale.excess_a[q]), scale) for q, c in scores.coverage_a.items()},
+        {p: _on_scale(_corrected(c, scale.excess_b[p]), scale) for p, c in scores.coverage_b.items()},
+    )
+
+
+def _strength(strengths: tuple[dict[int, np.ndarray], dict[int, np.ndarray]], i: int, p: int, j: int, q: int) -> float:
+    """Mean strength of the sentences of the link a[i, i+p) – b[j, j+q)."""
+    total = strengths[0][q][i : i + p, j].sum() + strengths[1][p][j : j + q, i].sum()
+    return float(total) / (p + q)
 
 
 def _is_run(ids: tuple[int, ...]) -> bool:
@@ -820,6 +828,7 @@ def _detach_strays(pairs: list[_Link], scores: _Scores, scale: _Scale, config: _
     leftovers, to be linked again as moved content or stay unaligned."""
     single = {"a": _on_scale(np.nan_to_num(scores.coverage_a[1], nan=0.0), scale),
               "b": _on_scale(np.nan_to_num(scores.coverage_b[1], nan=0.0), scale)}
+    strengths = _strengths(scores, scale)
     linked = {"a": {i for link in pairs for i in link.a_ids}, "b": {j for link in pairs for j in link.b_ids}}
     result = []
     for link in pairs:
@@ -831,14 +840,13 @@ def _detach_strays(pairs: list[_Link], scores: _Scores, scale: _Scale, config: _
                 own, other = ids[side], ids[other_side]
                 if len(own) < 2:
                     continue
-                coverage = scores.coverage_a if side == "a" else scores.coverage_b
-                excess = scale.excess_a if side == "a" else scale.excess_b
+                strength = strengths[0] if side == "a" else strengths[1]
                 margin = np.array(
                     [np.inf if k in other else config.detach_margin if k in linked[other_side] else 0.0
                      for k in range(single[side].shape[1])]
                 )
                 for member in (own[0], own[-1]):
-                    inside = float(_on_scale(_corrected(coverage[len(other)][member, other[0]], excess[len(other)]), scale))
+                    inside = float(strength[len(other)][member, other[0]])
                     if np.any((single[side][member] > 0) & (single[side][member] >= inside + margin)):
                         own.remove(member)
                         changed = True
@@ -848,7 +856,7 @@ def _detach_strays(pairs: list[_Link], scores: _Scores, scale: _Scale, config: _
         else:
             i, p, j, q = ids["a"][0], len(ids["a"]), ids["b"][0], len(ids["b"])
             score = float(scores.similarity[(p, q)][i, j])
-            result.append(_Link(tuple(ids["a"]), tuple(ids["b"]), score, strength=_strength(scores, scale, i, p, j, q)))
+            result.append(_Link(tuple(ids["a"]), tuple(ids["b"]), score, strength=_strength(strengths, i, p, j, q)))
     return result
 
 
@@ -889,19 +897,19 @@ def _nearest(scores: _Scores, scale: _Scale, n: int, m: int) -> tuple[np.ndarray
 
 def _uncross_swaps(pairs: list[_Link], scores: _Scores, scale: _Scale, config: _Config) -> list[_Link]:
     """Replace a 2–2 link by two crossed 1–1 links when the swapped pairing explains it better."""
-    single_a, single_b = scores.coverage_a.get(1), scores.coverage_b.get(1)
+    strengths = _strengths(scores, scale)
     result = []
     for link in pairs:
-        if len(link.a_ids) == 2 and len(link.b_ids) == 2 and single_a is not None:
+        if len(link.a_ids) == 2 and len(link.b_ids) == 2:
             (first_a, second_a), (first_b, second_b) = link.a_ids, link.b_ids
             crossed = [(first_a, second_b), (second_a, first_b)]
-            strengths = [_strength(scores, scale, i, 1, j, 1) for i, j in crossed]
-            crossed_cost = sum(2 * (1.0 - strength) for strength in strengths)
+            crossed_strengths = [_strength(strengths, i, 1, j, 1) for i, j in crossed]
+            crossed_cost = sum(2 * (1.0 - strength) for strength in crossed_strengths)
             merged_cost = 4 * (1.0 - link.strength) + 2 * config.merge_cost
             if crossed_cost < merged_cost:
                 result += [
                     _Link((i,), (j,), float(scores.similarity[(1, 1)][i, j]), strength=strength)
-                    for (i, j), strength in zip(crossed, strengths)
+                    for (i, j), strength in zip(crossed, crossed_strengths)
                 ]
                 continue
         result.append(link)
@@ -948,6 +956,7 @@ def _config(
         anchor_weight=float(values["anchor_weight"]),
         evidence_max_items=int(values["evidence_max_items"]),
         detach_margin=float(values["detach_margin"]),
+        core_lexicon=bool(values["core_lexicon"]),
     )
 
 
@@ -955,7 +964,8 @@ def _sources(config: _Config, dictionary: BilingualDictionary | None, moved: boo
     if not config.crosslingual:
         sources = ["lemmas", "fuzzy", "anchors"]
     else:
-        sources = ["anchors", "cognates", "lexicon"] + (["dictionary"] if dictionary is not None else [])
+        sources = ["anchors", "cognates"] + (["lexicon"] if config.core_lexicon else [])
+        sources += ["dictionary"] if dictionary is not None else []
     if config.length_weight > 0 and not moved:
         sources.append("length")
     return sources

@@ -446,12 +446,14 @@ def collate(sentences: pd.DataFrame, alignments: Mapping[tuple[str, str], pd.Dat
     config = _settings(settings)
     by_article = _sentences_by_article(sentences)
     ids = {aid: rows["sent_id"].astype(int).tolist() for aid, rows in by_article.items()}
+    languages = {aid: _main_language(rows) for aid, rows in by_article.items()}
     links = []
     for (a, b), frame in alignments.items():
         if a not in ids or b not in ids:
             continue
+        floor = config["min_link_score"] if languages[a] == languages[b] else config["min_link_score_crosslingual"]
         for a_ids, b_ids, score in zip(frame["a_ids"], frame["b_ids"], frame["score"]):
-            if a_ids and b_ids and score >= config["min_link_score"]:
+            if a_ids and b_ids and score >= floor:
                 links += [(-float(score), a, ids[a][i], b, ids[b][j]) for i in a_ids for j in b_ids]
     links += _verbatim_links(by_article)
     links.sort()

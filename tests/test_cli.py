@@ -137,3 +137,38 @@ def test_python_dash_m_spin_runs_as_a_user_would(small_family, tmp_path):
     result = run_spin("analyze", str(tmp_path / "absent"), "--out", str(tmp_path / "p"))
     assert result.returncode == 2
     assert result.stderr.strip().endswith("absent: no such file or folder") and "Traceback" not in result.stderr
+
+
+TRAINING_ROWS = [
+    ("The council approved the budget on Tuesday.", "OBJ", "en"),
+    ("This disgraceful decision is a shocking betrayal of voters!", "SUBJ", "en"),
+    ("The company reported revenue of 3 billion dollars.", "OBJ", "en"),
+    ("Frankly, the plan is a stupid waste of money.", "SUBJ", "en"),
+    ("Der Stadtrat hat den Haushalt am Dienstag beschlossen.", "OBJ", "de"),
+    ("Diese skandalöse Entscheidung ist ein Verrat an den Wählern!", "SUBJ", "de"),
+    ("Le conseil a adopté le budget mardi.", "OBJ", "fr"),
+    ("Cette décision honteuse est une trahison scandaleuse !", "SUBJ", "fr"),
+    ("The minister met union leaders in Paris.", "OBJ", "en"),
+    ("What an absurd and reckless idea this is.", "SUBJ", "en"),
+]
+
+
+def test_train_editorial_then_analyze_with_the_model(small_family, tmp_path, capsys):
+    data = tmp_path / "labelled.tsv"
+    data.write_text("sentence\tlabel\tlanguage\n" + "".join(f"{s}\t{l}\t{g}\n" for s, l, g in TRAINING_ROWS), encoding="utf-8")
+    model = tmp_path / "editorial.skops"
+    assert main(["train-editorial", str(data), "--out", str(model)]) == 0
+    assert model.is_file() and "rows 10" in capsys.readouterr().err
+    out = tmp_path / "out"
+    assert main(["analyze", str(small_family), "--out", str(out), "--editorial-model", str(model), "--quiet"]) == 0
+    editorial = pd.read_csv(out / "editorial.csv")
+    assert editorial["score"].between(0, 1).all() and not editorial.empty
+    assert json.loads((out / "run.json").read_text())["editorial_model"] == str(model)
+
+
+def test_train_editorial_bad_label_is_one_line(tmp_path, capsys):
+    data = tmp_path / "bad.tsv"
+    data.write_text("sentence\tlabel\nSome sentence.\tMAYBE\n", encoding="utf-8")
+    assert main(["train-editorial", str(data), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("spin: error:") and "bad.tsv" in err and "MAYBE" in err and "\n" not in err
