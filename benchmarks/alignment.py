@@ -1,7 +1,8 @@
 """Sentence alignment benchmark: spin.align against gold links, cross-lingual and monolingual.
 
-Run: ``.venv/bin/python benchmarks/alignment.py [--dictionary-dirs DIR ...] [--quick]``.
-Prints every figure and writes them to ``benchmarks/results/alignment.json``.
+Run: ``.venv/bin/python benchmarks/alignment.py [--dictionary-dirs DIR ...] [--split dev|test]
+[--only bleualign pseudo monolingual speed family]``. Prints every figure; a test-split run
+writes them to ``benchmarks/results/alignment.json``.
 
 1. Bleualign DE–FR (Text+Berg yearbooks; ``../shared/data/bleualign-defr``): strict and lax
    precision/recall/F1 computed as Vecalign's ``score.py`` does (re-implemented here), on the
@@ -9,14 +10,18 @@ Prints every figure and writes them to ``benchmarks/results/alignment.json``.
 2. Pseudo-documents from WMT21 newstest2021 en→de (``../shared/data/wmt-mqm-ende``): windows of
    20–40 consecutive segments (news stories in order), the English source against a human
    German translation, edited with known truth: sentences deleted, inserted (from a distant
-   window), split, merged and moved. Measured: link F1 (exact links with both sides) and F1 of
-   the unaligned sentences (deleted/inserted) found; plus the Vecalign-style strict/lax F1.
+   window), split, merged and moved. Measured: link F1 (exact links with both sides), F1 of the
+   unaligned sentences (deleted/inserted) found, F1 of the moved links flagged, and the
+   Vecalign-style strict/lax F1. The same on DEMETR's French items against English.
 3. Monolingual paraphrase documents, edited the same way: German ref-C against ref-A and ref-D
-   (three independent human translations), and English DEMETR ``eng_sent`` against ``mt_sent``.
-4. Speed: one 30×30-sentence English–German pair, median over pairs after warm-up, one core.
+   (independent human translations), and English DEMETR ``eng_sent`` against ``mt_sent``.
+4. Speed: 30×30-sentence English–German pairs, CPU time per pair after warm-up, one thread.
+5. Family pruning: how many of a 50-version family's pairs :func:`spin.align.candidate_pairs`
+   keeps for a full alignment.
 
-Windows are split into dev (segment windows starting in the first fifth of the file) and test
-(the rest); settings were tuned on dev windows and Bleualign dev only.
+Windows are split into dev (windows starting in the first fifth of the file) and test (the
+rest); settings were tuned on dev windows and Bleualign dev only. Dictionaries (``dictionary``
+rows) are read from ``--dictionary-dirs`` or the ``[align] dictionary_dirs`` setting.
 """
 
 from __future__ import annotations
@@ -110,23 +115,21 @@ def _hits(gold: list[Link], test: list[Link]) -> tuple[int, int, int, int]:
     return strict_hit, strict_miss, lax_hit, lax_miss
 
 
-def link_f1(gold: list[Link], test: list[Link]) -> dict[str, float]:
-    """Exact-match F1 over links with both sides (the pairs), and over unaligned sentences."""
+def link_f1(gold: list[Link], test: list[Link]) -> dict[str, tuple[int, int, int]]:
+    """(hits, predicted, gold) counts for exact links with both sides (the pairs) and for the
+    sentences reported unaligned; :func:`f1_of` turns summed counts into P/R/F1."""
     gold_pairs = {link for link in gold if link[0] and link[1]}
     test_pairs = {link for link in test if link[0] and link[1]}
     gold_alone = {("a", i) for s, t in gold if not t for i in s} | {("b", j) for s, t in gold if not s for j in t}
     test_alone = {("a", i) for s, t in test if not t for i in s} | {("b", j) for s, t in test if not s for j in t}
     return {
-        "pairs": _prf(len(gold_pairs & test_pairs), len(test_pairs), len(gold_pairs)),
-        "unaligned": _prf(len(gold_alone & test_alone), len(test_alone), len(gold_alone)),
+        "pairs": (len(gold_pairs & test_pairs), len(test_pairs), len(gold_pairs)),
+        "unaligned": (len(gold_alone & test_alone), len(test_alone), len(gold_alone)),
     }
 
 
-def _prf(hit: int, predicted: int, gold: int) -> tuple[int, int, int]:
-    return hit, predicted, gold
-
-
 def f1_of(counts: list[tuple[int, int, int]]) -> dict[str, float]:
+    """Precision, recall and F1 of summed (hits, predicted, gold) counts."""
     hit, predicted, gold = (sum(c[k] for c in counts) for k in range(3))
     precision = hit / predicted if predicted else 0.0
     recall = hit / gold if gold else 0.0
@@ -278,7 +281,9 @@ def edit_pair(reference: list[str], version: list[str], filler: list[str], rng: 
     return EditedPair(list(reference), sentences, gold, dict(edits), moved)
 
 
-_SPLIT_POINT = re.compile(r",\s+(?=(?:and|but|while|which|who|und|aber|während|die|der|das|weil|da|denn|et|mais|qui|que)\b)")
+_SPLIT_POINT = re.compile(
+    r",\s+(?=(?:and|but|while|which|who|und|aber|während|die|der|das|weil|da|denn|et|mais|qui|que)\b)"
+)
 
 
 def split_sentence(sentence: str) -> list[str] | None:
@@ -408,7 +413,8 @@ def run_family_pruning(newstest: dict[str, list[str]], versions: int = 50) -> di
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dictionary-dirs", nargs="*", default=None,
-                        help="directories holding FreeDict dictd files and ding's de-en (default: [align] dictionary_dirs)")
+                        help="directories holding FreeDict dictd files and ding's de-en "
+                             "(default: the [align] dictionary_dirs setting)")
     parser.add_argument("--split", choices=("dev", "test"), default="test")
     parser.add_argument("--only", nargs="*", default=None, help="any of: bleualign pseudo monolingual speed family")
     args = parser.parse_args(argv)

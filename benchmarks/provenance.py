@@ -570,7 +570,7 @@ def settings_with(overrides: list[str]):
     settings = {section: dict(values) for section, values in default_settings().items()}
     for item in overrides:
         key, value = item.split("=", 1)
-        settings["provenance"][key] = type(settings["provenance"][key])(value)
+        settings["provenance"][key] = type(settings["provenance"].get(key, 0.0))(value)
     return settings
 
 

@@ -292,7 +292,9 @@ def candidate_pairs(signatures: Mapping[str, frozenset[str]], k: int | None = No
     k = default_settings()["align"]["candidate_neighbours"] if k is None else k
     names = sorted(signatures)
     if len(names) < 2 or k <= 0:
-        return pd.DataFrame({"a": pd.Series(dtype="str"), "b": pd.Series(dtype="str"), "score": pd.Series(dtype="float64")})
+        return pd.DataFrame(
+            {"a": pd.Series(dtype="str"), "b": pd.Series(dtype="str"), "score": pd.Series(dtype="float64")}
+        )
     vocabulary = {key: column for column, key in enumerate(sorted({key for name in names for key in signatures[name]}))}
     rows = [row for row, name in enumerate(names) for _ in signatures[name]]
     columns = [vocabulary[key] for name in names for key in signatures[name]]
@@ -479,8 +481,11 @@ def _anchor_variants(a: _Side, b: _Side) -> list[tuple[int, int]]:
     pairs = set()
     for i, key in enumerate(a.keys):
         if key.startswith("a:"):
-            for block in _anchor_blocks(key[2:]):
-                pairs.update((i, j) for j, other in blocks.get(block, ()) if other != key[2:] and anchors_match(key[2:], other))
+            anchor = key[2:]
+            for block in _anchor_blocks(anchor):
+                pairs.update(
+                    (i, j) for j, other in blocks.get(block, ()) if other != anchor and anchors_match(anchor, other)
+                )
     return sorted(pairs)
 
 
@@ -739,8 +744,8 @@ def _align_orders(
     prior applies; with one (passes over leftovers) order and length carry no evidence.
 
     A link's cost adds, for every sentence in it, how much of that sentence finds no match on
-    the other side of the link; a sentence left unaligned costs ``skip_cost``; a link merging
-    sentences costs ``merge_cost`` per extra sentence.
+    the other side of the link; a sentence left unaligned costs ``unaligned_cost`` less the
+    pair's evidence level; a link merging sentences costs ``merge_cost`` per extra sentence.
     """
     shapes = [(p, q) for p, q in LINK_SHAPES if p <= len(a_order) and q <= len(b_order)]
     scores = _scores(a, b, matches, a_order, b_order, shapes)
@@ -789,8 +794,13 @@ def _is_run(ids: tuple[int, ...]) -> bool:
     return all(second == first + 1 for first, second in zip(ids, ids[1:]))
 
 
-def _align(a: _Side, b: _Side, config: _Config, matches: _Matches) -> tuple[list[_Link], _Scores, _Scale]:
-    """First pass in document order, then passes over the leftovers for moved content."""
+def _align(
+    a: _Side, b: _Side, config: _Config, matches: _Matches
+) -> tuple[list[_Link], tuple[np.ndarray, np.ndarray]]:
+    """First pass in document order, then passes over the leftovers for moved content.
+
+    Returns the links in reading order and each sentence's nearest match (see :func:`_nearest`).
+    """
     links, scores, scale = _align_orders(a, b, matches, np.arange(a.size), np.arange(b.size), config, scale=None)
     pairs = [link for link in links if link.a_ids and link.b_ids]
     if not config.crosslingual:
@@ -812,13 +822,13 @@ def _align(a: _Side, b: _Side, config: _Config, matches: _Matches) -> tuple[list
             break
         pairs += found
     pairs = _mark_moves(pairs)
-    nearest_a, nearest_b = _nearest(scores, scale, a.size, b.size)
+    nearest = _nearest(scores, scale, a.size, b.size)
     unaligned_a = sorted(set(range(a.size)) - {i for link in pairs for i in link.a_ids})
     unaligned_b = sorted(set(range(b.size)) - {j for link in pairs for j in link.b_ids})
     result = list(pairs)
-    result += [_Link((i,), (), 1.0 - float(nearest_a[i, 1])) for i in unaligned_a]
-    result += [_Link((), (j,), 1.0 - float(nearest_b[j, 1])) for j in unaligned_b]
-    return _in_reading_order(result, pairs), scores, scale
+    result += [_Link((i,), (), 1.0 - float(nearest[0][i, 1])) for i in unaligned_a]
+    result += [_Link((), (j,), 1.0 - float(nearest[1][j, 1])) for j in unaligned_b]
+    return _in_reading_order(result, pairs), nearest
 
 
 def _detach_strays(pairs: list[_Link], scores: _Scores, scale: _Scale, config: _Config) -> list[_Link]:
@@ -884,15 +894,20 @@ def _mark_moves(pairs: list[_Link]) -> list[_Link]:
 
 
 def _nearest(scores: _Scores, scale: _Scale, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per sentence: (position of the best single match on the other side, its normalised coverage)."""
+    """Per sentence of a and of b: (position of its best single match on the other side, that
+    match's strength on the evidence scale); (−1, 0) when the other side is empty."""
     result = []
     for coverage, size, other in ((scores.coverage_a.get(1), n, m), (scores.coverage_b.get(1), m, n)):
         if coverage is None or other == 0 or size == 0:
-            result.append(np.column_stack([np.full(size, -1.0), np.zeros(size)]))
+            result.append(_no_match(size))
             continue
         values = _on_scale(np.nan_to_num(coverage, nan=0.0), scale)
         result.append(np.column_stack([values.argmax(axis=1), values.max(axis=1)]))
     return result[0], result[1]
+
+
+def _no_match(size: int) -> np.ndarray:
+    return np.column_stack([np.full(size, -1.0), np.zeros(size)])
 
 
 def _uncross_swaps(pairs: list[_Link], scores: _Scores, scale: _Scale, config: _Config) -> list[_Link]:
@@ -1025,11 +1040,9 @@ def _alignment_frame(a: _Side, b: _Side, config: _Config, dictionary: BilingualD
     matches = _matches(a, b, config, dictionary)
     if a.size == 0 or b.size == 0:
         links = [_Link((i,), (), 1.0) for i in range(a.size)] + [_Link((), (j,), 1.0) for j in range(b.size)]
-        nearest = (np.column_stack([np.full(a.size, -1.0), np.zeros(a.size)]),
-                   np.column_stack([np.full(b.size, -1.0), np.zeros(b.size)]))
+        nearest = (_no_match(a.size), _no_match(b.size))
     else:
-        links, scores, scale = _align(a, b, config, matches)
-        nearest = _nearest(scores, scale, a.size, b.size)
+        links, nearest = _align(a, b, config, matches)
     return pd.DataFrame(
         {
             "link_id": np.arange(len(links), dtype=np.int64),

@@ -72,7 +72,6 @@ READING_EASE = (("flesch_reading_ease", "Flesch"), ("flesch_amstad", "Flesch–A
 _NOT_METRICS = frozenset({"article_id", "language", "formula_family", "words", "sentences", "syllables"})
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _HASHED_ID = re.compile(r'id="([a-z][0-9a-f]{10})"')
-_EMPTY = pd.DataFrame()
 
 
 @contextmanager
@@ -94,7 +93,7 @@ def _tables(analysis: Any) -> Mapping[str, pd.DataFrame]:
 
 def _table(analysis: Any, name: str) -> pd.DataFrame:
     table = _tables(analysis).get(name)
-    return table if isinstance(table, pd.DataFrame) else _EMPTY
+    return table if isinstance(table, pd.DataFrame) else pd.DataFrame()
 
 
 def _usable(table: pd.DataFrame, *columns: str) -> bool:
@@ -309,13 +308,13 @@ def readability_by_version(analysis: Any, ax: Axes | None = None) -> Figure:
         others = [metric for metric in readability_metrics(table) if metric not in ease_columns and table[metric].notna().any()]
         if not ease_columns & set(table.columns):
             others = others[1:]
-        scored = {metric: [a for a in ids if not is_blank(table.set_index("article_id")[metric].get(a))] for metric in others}
+        values = table.drop_duplicates("article_id").set_index("article_id")
+        scored = {metric: [a for a in ids if not is_blank(values[metric].get(a))] for metric in others}
         rows = -(-len(others) // 2)
         heights = [len(ids)] + [max(len(scored[m]) for m in others[2 * r: 2 * r + 2]) for r in range(rows)]
         figure = Figure(figsize=(ARTICLE_WIDTH, 0.5 + sum(0.45 + 0.3 * h for h in heights)), layout="constrained")
         grid = figure.add_gridspec(1 + rows, 2, height_ratios=[0.45 + 0.3 * h for h in heights])
         _ease_panel(figure.add_subplot(grid[0, :]), table, ids, labels)
-        values = table.drop_duplicates("article_id").set_index("article_id")
         for index, metric in enumerate(others):
             panel = figure.add_subplot(grid[1 + index // 2, index % 2])
             _bar_panel(panel, scored[metric], labels, values[metric].to_dict(), {}, metric_title(metric))

@@ -820,7 +820,10 @@ def _consensus(view: _FamilyView, branches: Mapping[str, str], depths: Mapping[s
     """The ``consensus`` table: the reconstructed source, one row per claim group kept.
 
     A group is kept when it is attested in at least ``consensus_min_branches`` independent
-    branches (all branches when the family has fewer). Within a group every witness sentence is
+    branches (all branches when the family has fewer), and in at least ``consensus_min_share`` of
+    the branches whose versions reach that far into the story (a sentence only a few of many
+    branches carry was more likely added on the way than dropped by all the others). Within a
+    group every witness sentence is
     scored by its support: over the branches, how well the branch's witnesses nearest the root
     agree with its reading; the best-supported reading wins. The sentence quoted for it is one
     whose reading agrees with the winner's (at least ``consensus_reading_agreement``: the same
@@ -839,13 +842,15 @@ def _consensus(view: _FamilyView, branches: Mapping[str, str], depths: Mapping[s
     order = {aid: k for k, aid in enumerate(view.ids)}
     all_branches = sorted(set(branches.get(aid, aid) for aid in view.ids))
     needed = min(int(view.config["consensus_min_branches"]), len(all_branches))
+    spans = _group_spans(view.collation, view.ids)
     rows = []
-    for group in view.collation.order:
+    for position, group in enumerate(view.collation.order):
         members = {aid: ids for aid, ids in view.collation.members[group].items() if aid in order}
         by_branch: dict[str, list[str]] = defaultdict(list)
         for aid in members:
             by_branch[branches.get(aid, aid)].append(aid)
-        if len(by_branch) < needed or not members:
+        eligible = {branches.get(aid, aid) for aid, (first, last) in spans.items() if first <= position <= last}
+        if len(by_branch) < needed or not members or len(by_branch) < view.config["consensus_min_share"] * len(eligible):
             continue
         top = {branch: [aid for aid in found if depths.get(aid, 0) == min(depths.get(x, 0) for x in found)]
                for branch, found in by_branch.items()}
@@ -882,6 +887,17 @@ def _consensus(view: _FamilyView, branches: Mapping[str, str], depths: Mapping[s
     rows = headlines + [row for row in rows if row not in headlines and row["kind"] != "headline"]
     frame = pd.DataFrame([{"sent_id": k, **row} for k, row in enumerate(rows)], columns=list(CONSENSUS_COLUMNS))
     return frame.astype({"sent_id": "int64", "confidence": "float64"})
+
+
+def _group_spans(collation: Collation, ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Each version's first and last position in the family's reading order."""
+    spans: dict[str, tuple[int, int]] = {}
+    for position, group in enumerate(collation.order):
+        for aid in collation.members[group]:
+            if aid in ids:
+                first, last = spans.get(aid, (position, position))
+                spans[aid] = (min(first, position), max(last, position))
+    return spans
 
 
 def consensus_text(consensus_frame: pd.DataFrame) -> str:

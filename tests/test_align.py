@@ -223,7 +223,8 @@ def test_dictionary_links_what_nothing_else_can():
 
 
 def test_dictionary_is_ignored_within_one_language():
-    frame = align_sentences(["Der Wind war stark."], "de", ["Der Wind war stark."], "de", dictionary=dictionary_fixture())
+    same = ["Der Wind war stark."]
+    frame = align_sentences(same, "de", same, "de", dictionary=dictionary_fixture())
     assert frame["method"].tolist() == ["lexical"]
 
 
@@ -346,7 +347,9 @@ def test_alignment_table_rows_per_sentence_pair():
     sentences = sentences_table({
         "source": ("fr", GRAIN_FR),
         "repost": ("fr", GRAIN_FR_REWRITE),
-        "german": ("de", ["Der Hafen von Rouen exportierte 2024 6,1 Millionen Tonnen Weizen, ein Rekord seit zehn Jahren."]),
+        "german": ("de", [
+            "Der Hafen von Rouen exportierte 2024 6,1 Millionen Tonnen Weizen, ein Rekord seit zehn Jahren."
+        ]),
     })
     original = sentences.copy()
     table = alignment_table(sentences, "source", dictionary_dirs=[])
