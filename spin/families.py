@@ -68,6 +68,8 @@ class FamilySettings:
     min_anchor_overlap_crosslingual: float
     min_jaccard_with_anchors: float
     min_anchor_coverage: float
+    min_anchor_agreement: float
+    min_jaccard_despite_anchors: float
     language_prefix_chars: int
     language_sample_words: int
     fast_language_min_share: float
@@ -691,7 +693,9 @@ def verify_pairs(fingerprints: pd.DataFrame, candidates: pd.DataFrame,
     """The candidate pairs that pass the cheap checks, with their measures (EDGE_COLUMNS).
 
     Same language: shingle Jaccard ≥ ``min_jaccard`` (copies, rewrites, spun copies); or the
-    shorter article ≥ ``min_containment`` inside the longer (truncations, excerpts); or shared
+    shorter article ≥ ``min_containment`` inside the longer (truncations, excerpts) — both only
+    when the two agree on their facts (share ≥ ``min_anchor_agreement`` of the smaller set of
+    rare anchors, or have too few to tell, or Jaccard ≥ ``min_jaccard_despite_anchors``); or shared
     informative anchors ≥ ``min_shared_anchors`` covering ≥ ``min_anchor_overlap`` of the smaller
     informative anchor set and spread over ≥ ``min_anchor_coverage`` of it (:func:`anchor_coverage`),
     with some shingle overlap left (heavy rewrites, spun copies). Across languages (translations):
@@ -724,12 +728,15 @@ def verify_pairs(fingerprints: pd.DataFrame, candidates: pd.DataFrame,
     cross = languages[a] != languages[b]
 
     enough_anchors = (shared >= settings.min_shared_anchors) & (coverage >= settings.min_anchor_coverage)
-    same_language = (
+    # the same wording around other names and numbers is another story (a template, a stock phrase)
+    facts_agree = ((jaccard >= settings.min_jaccard_despite_anchors) | (fewest < settings.min_shared_anchors)
+                   | (overlap >= settings.min_anchor_agreement))
+    by_wording = facts_agree & (
         (jaccard >= settings.min_jaccard)
-        | ((containment >= settings.min_containment) & (smaller >= settings.min_shingles_for_containment))
-        | (enough_anchors & (overlap >= settings.min_anchor_overlap) & (jaccard >= settings.min_jaccard_with_anchors))
-    )
-    across = (jaccard >= settings.min_jaccard) | (enough_anchors & (overlap >= settings.min_anchor_overlap_crosslingual))
+        | ((containment >= settings.min_containment) & (smaller >= settings.min_shingles_for_containment)))
+    same_language = by_wording | (
+        enough_anchors & (overlap >= settings.min_anchor_overlap) & (jaccard >= settings.min_jaccard_with_anchors))
+    across = by_wording | (enough_anchors & (overlap >= settings.min_anchor_overlap_crosslingual))
     keep = np.where(cross, across, same_language)
     return pd.DataFrame({
         "a": a[keep], "b": b[keep], "via": candidates["via"].to_numpy()[keep],

@@ -373,7 +373,7 @@ def _describe_number(number: dict) -> str:
         return f"{value:g}"
 
     value = show(number["low"]) if number["low"] == number["high"] else f"{show(number['low'])}–{show(number['high'])}"
-    if number.get("kind") == "percent":
+    if number.get("kind") == "percent" and number.get("unit") != "%":
         value += " %"
     elif number.get("kind") == "ordinal":
         value = f"#{number['low']:g}"

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from spin import __version__
-from spin import align, boilerplate, claims, editorial, language, mutations, readability
+from spin import align, boilerplate, claims, editorial, language, mutations, readability, translation
 from spin.corpus import Family, errors_frame, read_family
 from spin.errors import InputError, NoUsableVersion
 from spin.settings import load_settings
@@ -51,6 +51,11 @@ class Analysis:
         (directory / "run.json").write_text(
             json.dumps(self.run, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        from spin.figures import export_figures
+        from spin.report import write_report
+
+        export_figures(self, directory / "figures")
+        write_report(self, directory / "report.html")
 
 
 def analyze(
@@ -102,6 +107,8 @@ def analyze(
     )
     groups = mutations.claim_groups(mutation_table, claims_table, sentences, reference)
     steps.advance("mutations")
+    translation_summary, translation_errors = translation.translation_table(scored, sentences, reference=source, settings=settings)
+    steps.advance("translation")
     steps.close()
 
     tables = {
@@ -116,12 +123,15 @@ def analyze(
         "editorial_summary": summary,
         "alignment": alignment_table,
         "mutations": mutation_table,
+        "translation": translation_summary,
+        "translation_errors": translation_errors,
     }
     run = _run_record(articles, errors, source, reference, reference_reason, settings_file, editorial_model)
     return Analysis(tables={name: tables[name] for name in TABLE_ORDER if name in tables}, run=run)
 
 
-_STEPS = ("boilerplate", "language", "sentences", "claims", "readability", "editorial", "alignment", "mutations")
+_STEPS = ("boilerplate", "language", "sentences", "claims", "readability", "editorial", "alignment", "mutations",
+          "translation")
 
 
 def _reference(scored: pd.DataFrame, sentences: pd.DataFrame, source: str | None) -> tuple[str, dict]:

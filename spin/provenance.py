@@ -1255,7 +1255,8 @@ def _build_stemma(view: _FamilyView, reference: str, changes: Mapping[str, froze
     extra_nodes = dict(nodes)
     edges = sorted(tree.edges())
     parents = {child: parent for parent, child in edges}
-    parents = _insert_hypotheticals(parents, extra_nodes, root, view.config)
+    gains: dict[str, float] = {}
+    parents = _insert_hypotheticals(parents, extra_nodes, root, view.config, gains)
     mt = _MachineTranslation(view)
     for child, parent in sorted(parents.items(), key=lambda item: item[0]):
         parent_node, child_node = extra_nodes[parent], extra_nodes[child]
@@ -1263,7 +1264,8 @@ def _build_stemma(view: _FamilyView, reference: str, changes: Mapping[str, froze
             graph.add_node(parent, **_node_attributes(parent_node, view))
         if child_node.kind == "hypothetical" and not graph.has_node(child):
             graph.add_node(child, **_node_attributes(child_node, view))
-        relation, confidence, evidence = _describe_edge(parent_node, child_node, root, parents, extra_nodes, costs, view, mt)
+        relation, confidence, evidence = _describe_edge(parent_node, child_node, root, parents, extra_nodes, costs, gains,
+                                                        view, mt)
         graph.add_edge(_graph_name(parent, reference), _graph_name(child, reference),
                        relation=relation, confidence=confidence, evidence=evidence)
     graph.graph["root"] = name
@@ -1320,11 +1322,6 @@ def _weight(changes: Iterable[Change], config: Mapping) -> float:
     return sum(1.0 if change.kind in MAJOR_CHANGE_KINDS and change.status != "dropped" else minor for change in changes)
 
 
-def _innovation_weight(changes: Iterable[Change], config: Mapping) -> float:
-    """Evidence of common descent: new or altered values only (a shared omission proves little)."""
-    return _weight((change for change in changes if change.status != "dropped"), config)
-
-
 def _runs(groups: Sequence[str], order: Sequence[str]) -> int:
     """How many stretches of consecutive positions in ``order`` the ``groups`` form."""
     if not groups:
@@ -1348,63 +1345,87 @@ def _wording_distance(parent: Node, child: Node) -> float:
     return 1.0 - float(np.mean([fuzz.ratio(parent.texts[g], child.texts[g]) for g in shared])) / 100.0
 
 
-def _insert_hypotheticals(parents: dict[str, str], nodes: dict[str, Node], root: Node, config: Mapping) -> dict[str, str]:
-    """Give siblings that share changes their parent lacks a hypothetical lost common parent.
+def _insert_hypotheticals(parents: dict[str, str], nodes: dict[str, Node], root: Node, config: Mapping,
+                          gains: dict[str, float]) -> dict[str, str]:
+    """Add a hypothetical lost version wherever two versions share what their parent lacks.
 
-    For each parent, the pair of children with the most shared evidence (changes both made,
-    sentences both added) is joined under a new node when that evidence reaches
-    ``hypothetical_min_evidence``; other siblings join it when they share enough of it. The new
-    node holds what its children have in common; it competes again with its siblings.
+    Siblings ``a`` and ``b`` of one parent are tested; the evidence (:func:`_shared_evidence`) is
+    what both hold and the parent lacks: new values, added sentences and, when both are written in a
+    language their parent is not, sentences translated word for word alike. The strongest pair
+    reaching ``hypothetical_min_evidence`` gets a lost common parent holding what they share
+    (:func:`_common_node`); the parent's other children sharing as much join it; the evidence
+    is kept in ``gains``. Repeated until no pair reaches the threshold.
     """
     parents = dict(parents)
+    threshold = float(config["hypothetical_min_evidence"])
     counter = 0
-    queue = sorted(set(parents.values()))
-    while queue:
-        parent = queue.pop(0)
-        while True:
-            children = sorted(child for child, p in parents.items() if p == parent)
-            best = None
-            for k, a in enumerate(children):
-                for b in children[k + 1:]:
-                    evidence = _shared_evidence(nodes[a], nodes[b], nodes[parent], root, config)
-                    if evidence >= config["hypothetical_min_evidence"] and (best is None or evidence > best[0]):
-                        best = (evidence, a, b)
-            if best is None:
-                break
-            _, a, b = best
-            counter += 1
-            name = f"{HYPOTHETICAL_PREFIX}{counter}"
-            members = [a, b]
-            node = _common_node(name, [nodes[a], nodes[b]], nodes[parent], config)
-            for other in children:
-                if other in members:
-                    continue
-                joined = _common_node(name, [node, nodes[other]], nodes[parent], config)
-                if _shared_evidence(node, nodes[other], nodes[parent], root, config) >= config["hypothetical_min_evidence"] \
-                        and _own_evidence(joined, nodes[parent], root, config) >= config["hypothetical_min_evidence"]:
-                    node, members = joined, members + [other]
-            nodes[name] = node
-            for member in members:
-                parents[member] = name
-            parents[name] = parent
-            queue.append(name)
-    return parents
+    while True:
+        children_of: dict[str, list[str]] = defaultdict(list)
+        for child, parent in sorted(parents.items()):
+            children_of[parent].append(child)
+        best = None
+        for parent_name, kids in sorted(children_of.items()):
+            options = [(parent_name, a, b) for k, a in enumerate(kids) for b in kids[k + 1:]]
+            for above, a, b in options:
+                evidence = _shared_evidence(nodes[a], nodes[b], nodes[above], root, config)
+                if evidence >= threshold and (best is None or evidence > best[0]):
+                    best = (evidence, above, a, b)
+        if best is None:
+            return parents
+        evidence, above, a, b = best
+        counter += 1
+        name = f"{HYPOTHETICAL_PREFIX}{counter}"
+        members = [a, b]
+        node = _common_node(name, [nodes[a], nodes[b]], nodes[above], config)
+        for other in sorted(children_of.get(above, [])):
+            if other in members:
+                continue
+            joined = _common_node(name, [node, nodes[other]], nodes[above], config)
+            if _shared_evidence(node, nodes[other], nodes[above], root, config) >= threshold \
+                    and _shared_evidence(joined, joined, nodes[above], root, config) >= threshold:
+                node, members = joined, members + [other]
+        nodes[name] = node
+        gains[name] = _shared_evidence(node, node, nodes[above], root, config)
+        for member in members:
+            parents[member] = name
+        parents[name] = above
+
+
+def _shared_evidence(a: Node, b: Node, parent: Node, root: Node, config: Mapping) -> float:
+    """Weight of what two versions share and their parent lacks (``a`` with itself: what it alone adds).
+
+    New values count 1 (minor kinds ``minor_change_weight``; omitted values 0), sentences both
+    added ``hypothetical_added_weight`` each, and when both are written in a language their
+    parent is not, sentences they translate word for word alike ``hypothetical_verbatim_weight`` each.
+    """
+    changes = [c for c in (a.changes & b.changes) - parent.changes if c.status != "dropped"]
+    added = [g for g in a.order if g in b.groups and g not in parent.groups and g not in root.groups]
+    evidence = _weight(changes, config) + config["hypothetical_added_weight"] * len(added)
+    if a.language == b.language != parent.language:
+        alike = [g for g in a.order if g in a.texts and g in b.texts and _verbatim(a.texts[g], b.texts[g], config)]
+        evidence += config["hypothetical_verbatim_weight"] * len(alike)
+    return evidence
 
 
 def _common_node(name: str, children: Sequence[Node], parent: Node, config: Mapping) -> Node:
-    """A hypothetical version: the changes and added sentences its children share, the parent's other sentences."""
+    """A hypothetical version: the changes and added sentences its children share, the parent's sentences they keep.
+
+    Its words, where it has to have some, are the children's (those they share word for word
+    first); its language is theirs when they agree, else the parent's.
+    """
     changes = frozenset.intersection(*(child.changes for child in children))
     shared_groups = frozenset.intersection(*(child.groups for child in children))
     any_groups = frozenset.union(*(child.groups for child in children))
     groups = (parent.groups & any_groups) | (shared_groups - parent.groups)
     order = tuple(g for g in _merged_order([parent.order, *(child.order for child in children)]) if g in groups)
-    languages = Counter(child.language for child in children)
-    language = parent.language if languages[parent.language] == max(languages.values()) else languages.most_common(1)[0][0]
-    first = children[0]
-    texts = {g: first.texts[g] for g in order if all(g in child.texts for child in children)
-             and all(_verbatim(first.texts[g], child.texts[g], config) for child in children[1:])}
-    if len(languages) > 1:
-        texts = {}
+    languages = {child.language for child in children}
+    language = languages.pop() if len(languages) == 1 else parent.language
+    texts = {}
+    for group in order:
+        found = [child.texts[group] for child in children if group in child.texts and child.language == language]
+        if found:
+            alike = [text for text in found if all(_verbatim(text, other, config) for other in found)]
+            texts[group] = (alike or found)[0]
     return Node(name, language, None, texts, order, groups, changes, math.nan, "hypothetical")
 
 
@@ -1414,28 +1435,6 @@ def _merged_order(orders: Sequence[Sequence[str]]) -> list[str]:
         for position, group in enumerate(order):
             seen.setdefault(group, position / max(len(order), 1))
     return sorted(seen, key=lambda g: (seen[g], g))
-
-
-def _shared_evidence(a: Node, b: Node, parent: Node, root: Node, config: Mapping) -> float:
-    """Weight of what two siblings share and their parent lacks: new values, added sentences and,
-    when both are in a language their parent is not written in, sentences translated word for word alike."""
-    changes = (a.changes & b.changes) - parent.changes
-    added = [g for g in a.order if g in b.groups and g not in parent.groups and g not in root.groups]
-    evidence = _innovation_weight(changes, config) + config["hypothetical_added_weight"] * len(added)
-    if a.language == b.language != parent.language:
-        alike = [g for g in a.order if g in a.texts and g in b.texts and _verbatim(a.texts[g], b.texts[g], config)]
-        evidence += config["hypothetical_verbatim_weight"] * len(alike)
-    return evidence
-
-
-def _own_evidence(node: Node, parent: Node, root: Node, config: Mapping) -> float:
-    """Weight of what a hypothetical version holds that its parent lacks (see :func:`_shared_evidence`)."""
-    changes = node.changes - parent.changes
-    added = [g for g in node.order if g not in parent.groups and g not in root.groups]
-    evidence = _innovation_weight(changes, config) + config["hypothetical_added_weight"] * len(added)
-    if node.language != parent.language:
-        evidence += config["hypothetical_verbatim_weight"] * len(node.texts)
-    return evidence
 
 
 def _branches(graph: nx.DiGraph, root: str) -> dict[str, str]:
@@ -1500,29 +1499,31 @@ def _text_parent(parent: str, parents: Mapping[str, str], nodes: Mapping[str, No
 
 
 def _describe_edge(parent: Node, child: Node, root: Node, parents: Mapping[str, str], nodes: Mapping[str, Node],
-                   costs: Mapping[tuple[str, str], _Cost], view: _FamilyView, mt: _MachineTranslation):
+                   costs: Mapping[tuple[str, str], _Cost], gains: Mapping[str, float], view: _FamilyView,
+                   mt: _MachineTranslation):
     config = view.config
     if child.kind == "hypothetical":
         shared = child.changes - parent.changes
         added = [g for g in child.order if g not in parent.groups and g not in root.groups]
-        evidence_weight = _own_evidence(child, parent, root, config)
         relation = "translation" if child.language != parent.language else "rewrite"
         evidence = {
             "hypothetical": True,
-            "reason": "versions below share changes their parent lacks, so they descend from a lost common version",
+            "reason": "the versions below share what their parent lacks (changes, added sentences, a translation's "
+                      "wording): they descend from a lost common version",
             "shared_changes": [_describe_change(change) for change in sorted(shared, key=_change_order)][:10],
             "shared_added_sentences": len(added),
             "children": sorted(child_name for child_name, p in parents.items() if p == child.name),
             "languages": [parent.language, child.language],
+            "shared_evidence": round(gains.get(child.name, 0.0), 3),
         }
-        return relation, _confidence(evidence_weight, config), evidence
+        return relation, _confidence(gains.get(child.name, 0.0), config), evidence
     text_parent = _text_parent(parent.name, parents, nodes)
     features = _edge_features(text_parent, child, view)
     features["languages"] = [parent.language, child.language]
     relation, reason = _relation(parent, text_parent, child, features, view, mt)
     cost = costs.get((text_parent.name, child.name)) or edge_cost(text_parent, child, root, config)
     if parent.kind == "hypothetical":
-        confidence = _confidence(_own_evidence(parent, text_parent, root, config), config)
+        confidence = _confidence(gains.get(parent.name, 0.0), config)
         alternative = None
     else:
         alternative = _best_alternative(child.name, parent.name, parents, costs)

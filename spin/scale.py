@@ -57,7 +57,6 @@ def read_corpus(path: str | Path, partition_size: int | None = None):
     that is not JSON is reported (with its byte offset) when the partition holding it is read.
     """
     import dask.dataframe as dd
-    from dask import delayed
 
     path = Path(path)
     if not path.exists():
@@ -68,9 +67,10 @@ def read_corpus(path: str | Path, partition_size: int | None = None):
     if path.suffix.lower() not in JSON_SUFFIXES:
         raise InputError(str(path), f"unknown corpus format (expected {', '.join(JSON_SUFFIXES + PARQUET_SUFFIXES)})")
     _check_first_record(path)
-    ranges = _byte_ranges(path.stat().st_size, partition_size)
-    parts = [delayed(_read_json_range)(str(path), start, end) for start, end in ranges]
-    return dd.from_delayed(parts, meta=_empty_corpus(), verify_meta=False)
+    ranges = [(str(path), start, end) for start, end in _byte_ranges(path.stat().st_size, partition_size)]
+    # from_map (not from_delayed): reading fuses with the work on each partition, so texts never
+    # travel between processes, only what the partition's task returns
+    return dd.from_map(_read_json_range, ranges, meta=_empty_corpus(), enforce_metadata=False)
 
 
 def _partition_bytes(path: Path) -> int:
@@ -133,8 +133,9 @@ def _parse_line(line: bytes, file: str, offset: int) -> dict:
     return record
 
 
-def _read_json_range(file: str, start: int, end: int) -> pd.DataFrame:
-    """One partition: the records of the lines that begin in [start, end)."""
+def _read_json_range(byte_range: tuple[str, int, int]) -> pd.DataFrame:
+    """One partition: the records of the lines of ``file`` that begin in [start, end)."""
+    file, start, end = byte_range
     rows = []
     try:
         with open(file, "rb") as handle:
@@ -205,15 +206,17 @@ def _scheduler(scheduler: str | None, partitions: int) -> Iterator[dict]:
         yield {"scheduler": client}
 
 
-def _compute(collection, scheduler: str | None):
+def _compute(collection, scheduler: str | None) -> pd.DataFrame:
+    """The partitions of a Dask DataFrame computed, and concatenated here (not on a worker: that
+    would ship every partition to one worker and the whole result back)."""
     import dask
 
     with _scheduler(scheduler, collection.npartitions) as options:
         try:
-            (result,) = dask.compute(collection, **options)
+            parts = dask.compute(*collection.to_delayed(), **options)
         except _CorpusProblem as exc:
             raise InputError(*exc.args) from None
-    return result
+    return pd.concat(parts, ignore_index=True) if parts else collection._meta
 
 
 def fingerprint_corpus(corpus_path: str | Path, scheduler: str | None = None,
