@@ -3,10 +3,11 @@
 Every article is made of real sentences from ``../shared/data`` (WMT21/WMT23 news, MLQE-PE,
 DEMETR, BABE, CheckThat!, Bleualign). A *story* is a list of sentence units; a unit carries the
 English sentence and, where the data has one, its human (or post-edited) German or French
-translation. Each story re-instantiates its numbers and names (every digit run and every
-capitalised name is replaced, consistently across the unit's languages, by values drawn for that
-story) so that two unrelated stories built from the same pool sentence do not share their facts,
-as two real stories would not.
+translation. Each story re-instantiates its numbers and names (every digit run, and every
+capitalised word inside a sentence — in a unit with translations, those found in each of them —
+is replaced, consistently across the unit's languages, by values drawn for that story) so that
+two unrelated stories built from the same pool sentence mostly do not share their facts, as two
+real stories would not.
 
 A family is a story's original plus members derived from it (or from an earlier member):
 
@@ -14,7 +15,8 @@ A family is a story's original plus members derived from it (or from an earlier 
 - ``rewrite``: the mutation generator's document perturbation (``benchmarks/mutation_generator.py``:
   a quarter of the sentences dropped, new ones added, two moved, claims altered), then a third
   of the words that have a synonym replaced;
-- ``spun``: 35 % of the words replaced, synonyms first (an article spinner; names and numbers kept);
+- ``spun``: 35 % of the words replaced, synonyms first (an article spinner; names and numbers
+  kept; ``benchmarks/data/en_synonyms.txt``);
 - ``truncation``: the first 25–60 % of the sentences;
 - ``de`` / ``fr``: the German or French sides of the units (a tenth of them dropped).
 
@@ -25,18 +27,16 @@ row per article: article_id, story (empty for unrelated), kind, parent, language
 from __future__ import annotations
 
 import csv
-import gzip
 import json
-import os
 import random
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from mutation_generator import perturb_document
+from mutation_generator import DATA, demetr_parallel, perturb_document, wmt21_segments
 
 MEMBER_KINDS = ("copy", "rewrite", "spun", "truncation", "de", "fr")
 SPIN_SHARE = 0.35  # share of a spun copy's words that the spinner replaces
@@ -50,108 +50,18 @@ _BOILERPLATE = (
     "This story was first published by a partner outlet.",
     "Follow us for breaking news.",
 )
-# Hand-written English synonyms for the rewrite and spinning operators (benchmark data only).
-_SYNONYMS = {
-    "said": ["stated", "noted", "remarked"], "says": ["states", "notes", "remarks"],
-    "told": ["informed", "advised"], "announced": ["revealed", "declared", "unveiled"],
-    "big": ["large", "huge", "major"], "large": ["big", "sizeable", "vast"], "small": ["little", "minor", "modest"],
-    "new": ["fresh", "novel", "recent"], "old": ["former", "previous", "aged"], "important": ["significant", "crucial", "key"],
-    "help": ["assist", "aid", "support"], "helped": ["assisted", "aided", "supported"], "show": ["reveal", "display", "indicate"],
-    "shows": ["reveals", "indicates", "demonstrates"], "showed": ["revealed", "indicated", "demonstrated"],
-    "people": ["individuals", "persons", "citizens"], "company": ["firm", "business", "corporation"],
-    "companies": ["firms", "businesses", "corporations"], "government": ["administration", "authorities", "state"],
-    "country": ["nation", "state", "land"], "city": ["town", "municipality", "metropolis"],
-    "money": ["funds", "cash", "capital"], "job": ["post", "position", "role"], "jobs": ["posts", "positions", "roles"],
-    "work": ["labour", "employment", "effort"], "worked": ["laboured", "toiled", "operated"], "working": ["operating", "labouring", "functioning"],
-    "buy": ["purchase", "acquire"], "bought": ["purchased", "acquired"], "sell": ["market", "trade"], "sold": ["marketed", "traded"],
-    "start": ["begin", "launch", "commence"], "started": ["began", "launched", "commenced"], "begin": ["start", "commence"],
-    "began": ["started", "commenced"], "end": ["finish", "conclusion", "close"], "ended": ["finished", "concluded", "closed"],
-    "make": ["create", "produce"], "made": ["created", "produced"], "get": ["obtain", "receive", "gain"], "got": ["obtained", "received", "gained"],
-    "give": ["provide", "offer", "grant"], "gave": ["provided", "offered", "granted"], "take": ["seize", "grab"], "took": ["seized", "grabbed"],
-    "use": ["employ", "utilise", "apply"], "used": ["employed", "utilised", "applied"], "using": ["employing", "utilising", "applying"],
-    "need": ["require", "demand"], "needed": ["required", "demanded"], "needs": ["requires", "demands"],
-    "want": ["wish", "desire"], "wanted": ["wished", "desired"], "think": ["believe", "reckon", "consider"],
-    "thought": ["believed", "reckoned", "considered"], "know": ["understand", "realise"], "knew": ["understood", "realised"],
-    "find": ["discover", "locate"], "found": ["discovered", "located"], "try": ["attempt", "seek"], "tried": ["attempted", "sought"],
-    "ask": ["request", "query"], "asked": ["requested", "queried"], "seem": ["appear", "look"], "seemed": ["appeared", "looked"],
-    "leave": ["depart", "exit", "quit"], "left": ["departed", "exited", "quit"], "keep": ["retain", "maintain", "hold"],
-    "kept": ["retained", "maintained", "held"], "allow": ["permit", "enable", "let"], "allowed": ["permitted", "enabled"],
-    "increase": ["rise", "growth", "boost"], "increased": ["rose", "grew", "climbed"], "decrease": ["decline", "drop", "fall"],
-    "decreased": ["declined", "dropped", "fell"], "rise": ["increase", "climb", "growth"], "fall": ["drop", "decline", "slump"],
-    "high": ["elevated", "lofty"], "low": ["reduced", "modest"], "fast": ["quick", "rapid", "swift"], "quickly": ["rapidly", "swiftly", "fast"],
-    "slow": ["sluggish", "gradual"], "slowly": ["gradually", "steadily"], "many": ["numerous", "several", "countless"],
-    "often": ["frequently", "regularly", "commonly"], "also": ["additionally", "likewise", "too"], "however": ["nevertheless", "yet", "still"],
-    "because": ["since", "as"], "about": ["around", "roughly", "approximately"], "almost": ["nearly", "practically"],
-    "very": ["extremely", "highly", "really"], "really": ["truly", "genuinely", "actually"], "only": ["merely", "just", "solely"],
-    "just": ["merely", "simply", "only"], "now": ["currently", "presently"], "later": ["subsequently", "afterwards"],
-    "before": ["prior to", "ahead of"], "after": ["following", "once"], "during": ["throughout", "amid"],
-    "problem": ["issue", "difficulty", "trouble"], "problems": ["issues", "difficulties", "troubles"],
-    "issue": ["matter", "problem", "question"], "issues": ["matters", "problems", "questions"],
-    "plan": ["scheme", "proposal", "strategy"], "plans": ["schemes", "proposals", "strategies"],
-    "report": ["account", "study", "statement"], "reports": ["accounts", "studies", "statements"],
-    "reported": ["stated", "revealed", "disclosed"], "official": ["authority", "representative"],
-    "officials": ["authorities", "representatives"], "leader": ["chief", "head"], "leaders": ["chiefs", "heads"],
-    "president": ["head of state", "leader"], "minister": ["secretary", "official"], "police": ["officers", "authorities", "law enforcement"],
-    "group": ["organisation", "body", "team"], "groups": ["organisations", "bodies", "teams"], "team": ["squad", "side", "crew"],
-    "week": ["seven days"], "year": ["twelve months"], "years": ["twelve-month periods"], "day": ["date"], "time": ["moment", "period"],
-    "home": ["house", "residence"], "house": ["home", "residence", "dwelling"], "car": ["vehicle", "automobile"],
-    "cars": ["vehicles", "automobiles"], "child": ["kid", "youngster"], "children": ["kids", "youngsters"],
-    "man": ["gentleman", "male"], "woman": ["lady", "female"], "men": ["gentlemen", "males"], "women": ["ladies", "females"],
-    "area": ["region", "zone", "district"], "areas": ["regions", "zones", "districts"], "world": ["globe", "planet"],
-    "market": ["marketplace", "exchange"], "markets": ["marketplaces", "exchanges"], "price": ["cost", "rate"], "prices": ["costs", "rates"],
-    "change": ["shift", "alteration", "modification"], "changes": ["shifts", "alterations", "modifications"],
-    "changed": ["altered", "modified", "shifted"], "support": ["backing", "aid", "assistance"], "attack": ["assault", "strike", "raid"],
-    "attacks": ["assaults", "strikes", "raids"], "killed": ["slain", "murdered"], "died": ["perished", "passed away"],
-    "death": ["demise", "passing"], "deaths": ["fatalities", "casualties"], "hospital": ["clinic", "infirmary"],
-    "doctor": ["physician", "medic"], "doctors": ["physicians", "medics"], "law": ["legislation", "statute", "rule"],
-    "laws": ["legislation", "statutes", "rules"], "court": ["tribunal", "bench"], "judge": ["justice", "magistrate"],
-    "case": ["lawsuit", "matter", "instance"], "cases": ["lawsuits", "matters", "instances"], "win": ["triumph", "victory"],
-    "won": ["triumphed", "secured"], "lose": ["forfeit", "miss"], "lost": ["forfeited", "missed"], "game": ["match", "contest"],
-    "games": ["matches", "contests"], "season": ["campaign", "term"], "players": ["athletes", "competitors"],
-    "player": ["athlete", "competitor"], "fans": ["supporters", "followers"], "school": ["academy", "institution"],
-    "students": ["pupils", "learners"], "study": ["research", "analysis", "survey"], "research": ["study", "investigation"],
-    "data": ["figures", "statistics", "information"], "information": ["details", "data", "facts"], "news": ["reports", "tidings"],
-    "story": ["account", "tale", "narrative"], "stories": ["accounts", "tales", "narratives"], "statement": ["declaration", "announcement"],
-    "according": ["as per"], "recent": ["latest", "current", "new"], "recently": ["lately", "newly"], "major": ["main", "principal", "significant"],
-    "main": ["primary", "principal", "chief"], "good": ["fine", "decent", "positive"], "bad": ["poor", "negative", "awful"],
-    "great": ["excellent", "tremendous", "superb"], "hard": ["difficult", "tough"], "easy": ["simple", "straightforward"],
-    "clear": ["obvious", "evident", "plain"], "likely": ["probable", "expected"], "possible": ["feasible", "potential"],
-    "different": ["distinct", "diverse", "varied"], "same": ["identical", "equal"], "whole": ["entire", "complete"],
-    "full": ["complete", "entire"], "free": ["complimentary", "gratis"], "public": ["general", "civic"], "private": ["personal", "confidential"],
-    "local": ["regional", "community"], "national": ["nationwide", "countrywide"], "international": ["global", "worldwide"],
-    "economic": ["financial", "fiscal"], "political": ["governmental", "partisan"], "social": ["societal", "communal"],
-    "military": ["armed forces", "army"], "war": ["conflict", "warfare"], "security": ["safety", "protection"],
-    "health": ["wellbeing", "welfare"], "water": ["liquid"], "power": ["strength", "energy", "authority"], "energy": ["power", "fuel"],
-    "building": ["structure", "edifice"], "buildings": ["structures", "edifices"], "road": ["street", "route"], "roads": ["streets", "routes"],
-    "member": ["participant"], "members": ["participants"], "party": ["faction", "organisation"], "vote": ["ballot", "poll"],
-    "votes": ["ballots", "polls"], "election": ["poll", "ballot", "vote"], "campaign": ["drive", "push", "crusade"],
-    "decision": ["ruling", "verdict", "choice"], "question": ["query", "inquiry"], "questions": ["queries", "inquiries"],
-    "answer": ["reply", "response"], "reason": ["cause", "motive", "grounds"], "result": ["outcome", "consequence"],
-    "results": ["outcomes", "findings"], "effect": ["impact", "consequence"], "effects": ["impacts", "consequences"],
-    "way": ["manner", "method", "means"], "ways": ["methods", "means", "manners"], "part": ["portion", "section", "share"],
-    "number": ["figure", "quantity", "total"], "level": ["degree", "extent"], "levels": ["degrees", "extents"],
-    "rate": ["pace", "ratio"], "cost": ["expense", "price"], "costs": ["expenses", "charges"], "business": ["trade", "commerce", "enterprise"],
-    "industry": ["sector", "trade"], "service": ["provision", "facility"], "services": ["provisions", "facilities"],
-    "system": ["framework", "scheme", "structure"], "program": ["programme", "scheme", "initiative"], "project": ["venture", "undertaking", "scheme"],
-    "community": ["neighbourhood", "society"], "family": ["household", "relatives"], "families": ["households", "relatives"],
-    "friend": ["companion", "ally"], "friends": ["companions", "allies"], "life": ["existence", "lifetime"], "lives": ["existences", "lifetimes"],
-"expected": ["anticipated", "predicted", "forecast"], "continue": ["carry on", "persist", "proceed"],
-    "continued": ["carried on", "persisted", "proceeded"], "include": ["comprise", "contain", "involve"], "including": ["comprising", "containing", "involving"],
-    "included": ["comprised", "contained", "involved"], "become": ["turn into", "grow into"], "became": ["turned into", "grew into"],
-    "believe": ["think", "reckon", "consider"], "believed": ["thought", "reckoned", "considered"], "added": ["continued", "went on"],
-    "called": ["named", "termed", "dubbed"], "come": ["arrive", "appear"], "came": ["arrived", "appeared"], "go": ["proceed", "head", "move"],
-    "went": ["proceeded", "headed", "moved"], "run": ["operate", "manage"], "ran": ["operated", "managed"], "move": ["shift", "relocate", "transfer"],
-    "moved": ["shifted", "relocated", "transferred"], "hold": ["retain", "keep", "possess"], "held": ["retained", "kept", "hosted"],
-    "set": ["fixed", "established"], "open": ["unlock", "launch"], "opened": ["unlocked", "launched", "inaugurated"],
-    "close": ["shut", "near"], "closed": ["shut", "sealed"], "pay": ["compensate", "remunerate"], "paid": ["compensated", "remunerated"],
-    "meet": ["encounter", "gather"], "met": ["encountered", "gathered"], "lead": ["guide", "head", "direct"], "led": ["guided", "headed", "directed"],
-    "build": ["construct", "erect"], "built": ["constructed", "erected"], "grow": ["expand", "increase"], "grew": ["expanded", "increased"],
-    "spend": ["expend", "invest"], "spent": ["expended", "invested"], "face": ["confront", "encounter"], "faced": ["confronted", "encountered"],
-    "warned": ["cautioned", "alerted"], "claimed": ["asserted", "alleged"], "claims": ["assertions", "allegations"],
-    "around": ["about", "approximately", "roughly"], "nearly": ["almost", "close to"], "several": ["various", "multiple", "a number of"],
-    "enough": ["sufficient", "adequate"], "despite": ["in spite of", "notwithstanding"], "while": ["whereas", "although"],
-    "although": ["though", "even though"], "currently": ["presently", "at present"], "early": ["initial", "first"], "late": ["delayed", "tardy"],
-}
+SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "en_synonyms.txt"
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, list[str]]:
+    """Hand-written English synonyms (``benchmarks/data/en_synonyms.txt``) for rewrites and spinning."""
+    table = {}
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, _, synonyms = line.partition("\t")
+            table[word] = synonyms.split("|")
+    return table
 
 
 @dataclass(frozen=True)
@@ -175,11 +85,6 @@ class Pools:
     vocabulary: tuple[str, ...]  # lower-case English words of the pools, for the spinner
 
 
-def shared_data_dir() -> Path:
-    """``../shared/data`` beside the repository, or ``$SPIN_SHARED_DATA``."""
-    return Path(os.environ.get("SPIN_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data")
-
-
 def _tsv(path: Path, **kwargs) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False, **kwargs)
 
@@ -200,17 +105,15 @@ def _usable(sentence: str) -> bool:
     return 4 <= len(sentence.split()) <= 60
 
 
-@lru_cache(maxsize=2)
-def load_pools(data_dir: Path | None = None) -> Pools:
-    """Read every sentence pool from the shared data folder."""
-    root = Path(data_dir or shared_data_dir())
+@lru_cache(maxsize=1)
+def load_pools() -> Pools:
+    """Read every sentence pool from the shared data folder (the mutation generator's ``DATA``)."""
+    root = DATA
     with_german, with_french, german, french, english = [], [], [], [], []
 
-    wmt21 = pd.read_csv(root / "wmt-mqm-ende" / "newstest2021_ende_mqm_segments.tsv.gz", sep="\t",
-                        quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False)
-    for system in ("ref-A", "ref-C", "ref-D"):
-        refs = wmt21[wmt21["system"] == system]
-        with_german += [Unit(_clean(s), de=_clean(t)) for s, t in zip(refs["source"], refs["target"])]
+    for row in wmt21_segments():
+        if row["system"] in ("ref-A", "ref-C", "ref-D"):
+            with_german.append(Unit(_clean(row["source"]), de=_clean(row["target"])))
     wmt23 = _tsv(root / "wmt-mqm-ende" / "generalMT2023_ende_news_sxs_mqm.segscores.tsv")
     wmt23 = wmt23[wmt23["system"] == "refA"].drop_duplicates("globalSegId")
     with_german += [Unit(_unquote(s), de=_unquote(t)) for s, t in zip(wmt23["source"], wmt23["target"])]
@@ -222,16 +125,11 @@ def load_pools(data_dir: Path | None = None) -> Pools:
     targets = (test21 / "test21.mt").read_text(encoding="utf-8").splitlines()
     with_german += [Unit(_clean(s), de=_clean(t)) for s, t in zip(sources, targets)]
 
-    demetr = {}
-    with gzip.open(root / "demetr-de-fr" / "demetr_de_fr.jsonl.gz", "rt", encoding="utf-8") as lines:
-        for line in lines:
-            item = json.loads(line)
-            demetr[item["id"]] = (item["lang_tag"], _clean(item["src_sent"]), _clean(item["eng_sent"]))
-    for language, source, english_sentence in demetr.values():
-        if language == "german":
-            with_german.append(Unit(english_sentence, de=source))
+    for item in demetr_parallel():
+        if item["language"] == "de":
+            with_german.append(Unit(_clean(item["eng"]), de=_clean(item["src"])))
         else:
-            with_french.append(Unit(english_sentence, fr=source))
+            with_french.append(Unit(_clean(item["eng"]), fr=_clean(item["src"])))
 
     babe = pd.read_csv(root / "babe" / "final_labels_SG2.csv", sep=";", encoding="utf-8-sig", dtype=str,
                        keep_default_na=False)
@@ -266,7 +164,8 @@ def load_pools(data_dir: Path | None = None) -> Pools:
 # ---------------------------------------------------------------- re-instantiating facts
 
 _PIECE = re.compile(r"\d+|(?<![\w.])[A-Z][a-zà-ÿ]{2,}(?:-[A-Z][a-zà-ÿ]+)?(?!\w)")
-_ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "r", "s", "st", "t", "tr", "v", "w", "z")
+_ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "r", "s", "st", "t", "tr",
+           "v", "w", "z")
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ei", "ou")
 _CODAS = ("", "", "n", "r", "l", "s", "m", "nd", "rt", "st")
 
@@ -387,7 +286,7 @@ def _story(pools: Pools, kind: str, rng: random.Random, mean_words: int) -> list
 
 
 def _synonym(word: str, rng: random.Random) -> str:
-    options = _SYNONYMS.get(word.lower())
+    options = _synonyms().get(word.lower())
     if not options:
         return word
     choice = rng.choice(options)
@@ -400,7 +299,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 def _replace_synonyms(sentence: str, share: float, rng: random.Random) -> str:
     def swap(match: re.Match) -> str:
         word = match.group(0)
-        if word.lower() in _SYNONYMS and rng.random() < share:
+        if word.lower() in _synonyms() and rng.random() < share:
             return _synonym(word, rng)
         return word
 
@@ -427,23 +326,24 @@ def _rewrite(sentences: list[str], pools: Pools, rng: random.Random) -> list[str
 
 
 def _spin(sentences: list[str], vocabulary: tuple[str, ...], rng: random.Random) -> list[str]:
-    """An article spinner: every word with a listed synonym is replaced; then other lower-case words
-    (names and numbers kept) until ``SPIN_SHARE`` of the words are new. What is put in does not
-    matter to shingles or anchors, only how much and where, so words past the synonym list are
-    replaced by other pool words."""
-    spun = [_replace_synonyms(sentence, 1.0, rng) for sentence in sentences]
-    words = sum(len(_WORD.findall(sentence)) for sentence in sentences)
-    changed = sum(a != b for sentence, new in zip(sentences, spun)
-                  for a, b in zip(_WORD.findall(sentence), _WORD.findall(new)))
-    extra = max(0.0, (SPIN_SHARE * words - changed) / max(words - changed, 1))
+    """An article spinner: every word with a listed synonym is replaced, then other lower-case words
+    of four letters or more (never names or numbers) until ``SPIN_SHARE`` of the words are new.
+    What is put in does not matter to shingles or anchors, only how much and where, so words
+    past the synonym list are replaced by other pool words."""
+    words = [w for sentence in sentences for w in _WORD.findall(sentence)]
+    listed = sum(w.lower() in _synonyms() for w in words)
+    eligible = sum(w.lower() not in _synonyms() and w.islower() and len(w) > 3 for w in words)
+    extra = max(0.0, SPIN_SHARE * len(words) - listed) / max(eligible, 1)
 
     def swap(match: re.Match) -> str:
         word = match.group(0)
+        if word.lower() in _synonyms():
+            return _synonym(word, rng)
         if word.islower() and len(word) > 3 and rng.random() < extra:
             return rng.choice(vocabulary)
         return word
 
-    return [_WORD.sub(swap, sentence) for sentence in spun]
+    return [_WORD.sub(swap, sentence) for sentence in sentences]
 
 
 def _truncate(sentences: list[str], rng: random.Random) -> list[str]:
@@ -457,7 +357,8 @@ def _translation(units: list[Unit], language: str, rng: random.Random) -> list[s
 
 
 def _member_kinds(story_kind: str, size: int, rng: random.Random) -> list[str]:
-    allowed = [k for k in MEMBER_KINDS if (k != "de" or story_kind in ("de", "fr")) and (k != "fr" or story_kind == "fr")]
+    allowed = [k for k in MEMBER_KINDS
+               if (k != "de" or story_kind in ("de", "fr")) and (k != "fr" or story_kind == "fr")]
     kinds = rng.choices(allowed, weights=[_MEMBER_WEIGHTS[k] for k in allowed], k=size - 1)
     if story_kind in ("de", "fr") and story_kind not in kinds:
         kinds[0] = story_kind

@@ -147,16 +147,27 @@ class Version:
 
 
 def _carry(record: Record, language: str, before: str, after: str) -> Record | None:
-    """The record with ``before`` replaced by ``after`` on ``language`` and on every other side holding it."""
+    """The record with ``before`` replaced by ``after`` on ``language`` and on every other side holding it
+    (a number also in the other languages' way of writing it: 1,500 / 1.500 / 1 500)."""
     texts = dict(record.texts)
     for side, text in record.texts.items():
-        pattern = re.compile(rf"(?<![\w.,]){re.escape(before)}(?![\w]|[.,]\d)")
-        if not pattern.search(text):
+        for old, new in _spellings(before, after):
+            pattern = re.compile(rf"(?<![\w.,]){re.escape(old)}(?![\w]|[.,]\d)")
+            if pattern.search(text):
+                texts[side] = pattern.sub(new, text, count=1)
+                break
+        else:
             if side == language:
                 return None
-            continue
-        texts[side] = pattern.sub(after, text, count=1)
     return Record(record.unit, texts)
+
+
+def _spellings(before: str, after: str) -> list[tuple[str, str]]:
+    if not re.fullmatch(r"[\d.,]+", before):
+        return [(before, after)]
+    swap = str.maketrans(",.", ".,")
+    return [(before, after), (before.translate(swap), after.translate(swap)),
+            (before.replace(",", "\u00a0"), after.replace(",", "\u00a0")), (before.replace(",", " "), after.replace(",", " "))]
 
 
 def _month_variants(before: str, after: str) -> list[tuple[str, str]]:
@@ -206,11 +217,14 @@ def reword(records: list[Record], language: str, share: float, rng: random.Rando
 class Family:
     """Builds one family: the operators need its pool, its filler sentences and an id counter."""
 
-    def __init__(self, pool: Pool, subjective: dict[str, list[str]], rng: random.Random):
+    def __init__(self, pool: Pool, subjective: dict[str, list[str]], rng: random.Random, words: int | None = None):
         self.pool, self.subjective, self.rng = pool, subjective, rng
         units = list(pool.units)
         rng.shuffle(units)
-        self.story_units = units[: rng.randint(20, 32)]
+        count = rng.randint(20, 32)
+        if words:
+            count = next(k for k in range(1, len(units)) if sum(len(u.side("en").split()) for u in units[:k]) >= words)
+        self.story_units = units[:count]
         self.fillers = units[len(self.story_units):]
         self.next_filler = 0
         self.next_unit = 10_000
@@ -329,11 +343,14 @@ def text_of(version: Version, rng: random.Random) -> str:
     return "\n\n".join(paragraphs + version.extra)
 
 
-def make_family(seed: int, pools: dict[str, Pool], subjective: dict[str, list[str]], size: int | None = None) -> SyntheticFamily:
-    """A family of 5-30 observed versions from ``seed`` (``size`` versions when given)."""
+def make_family(seed: int, pools: dict[str, Pool], subjective: dict[str, list[str]], size: int | None = None,
+                words: int | None = None, weights: dict[str, float] | None = None, pool_name: str | None = None) -> SyntheticFamily:
+    """A family of 5-30 observed versions from ``seed`` (``size`` versions, a ``words``-word source,
+    other operator ``weights`` or one pool when given)."""
     rng = random.Random(seed)
-    pool = pools[rng.choices(["de", "demetr_de", "demetr_fr"], weights=[0.5, 0.25, 0.25])[0]]
-    builder = Family(pool, subjective, rng)
+    pool = pools[pool_name or rng.choices(["de", "demetr_de", "demetr_fr"], weights=[0.5, 0.25, 0.25])[0]]
+    builder = Family(pool, subjective, rng, words)
+    operator_weights = weights or OPERATOR_WEIGHTS
     source_language = "de" if pool.name == "de" and rng.random() < 0.2 else "en"
     versions = {"source": builder.source(source_language)}
     target = size or rng.randint(5, 30)
@@ -344,7 +361,7 @@ def make_family(seed: int, pools: dict[str, Pool], subjective: dict[str, list[st
         roll = rng.random()
         parent_name = "source" if roll < 0.4 else order[-1] if roll < 0.6 else rng.choice(order)
         parent = versions[parent_name]
-        weights = {op: OPERATOR_WEIGHTS[op] for op in builder.allowed(parent)}
+        weights = {op: operator_weights[op] for op in builder.allowed(parent) if operator_weights.get(op)}
         relation = rng.choices(list(weights), weights=list(weights.values()))[0]
         name = f"n{len(order):02d}"
         versions[name] = builder.derive(parent, relation, name)
@@ -551,9 +568,13 @@ def subset(families, results, keep):
 # Timing
 
 
+TIMING_WEIGHTS = {"copy": 0.2, "rewrite": 0.4, "editorialised_rewrite": 0.2, "translation": 0.1,
+                  "round_trip_translation": 0.05, "excerpt": 0.025, "summary": 0.025}
+
+
 def timing(pools, subjective, settings) -> dict:
-    """A 50-version family of a ~800-word source: provenance time, and the preparation before it."""
-    family = make_family(7, pools, subjective, size=50)
+    """A 50-version family of full-length (~800-word) versions: provenance time, and the preparation before it."""
+    family = make_family(7, pools, subjective, size=50, words=800, weights=TIMING_WEIGHTS, pool_name="de")
     started = time.perf_counter()
     tables = prepare(family.articles)
     prepared_seconds = time.perf_counter() - started
@@ -562,6 +583,7 @@ def timing(pools, subjective, settings) -> dict:
     return {"versions": len(family.observed),
             "source_words": len(text_of(family.versions["source"], random.Random(0)).split()),
             "mean_words": round(float(tables["articles"]["text"].str.split().str.len().mean()), 1),
+            "workers": int(settings["provenance"].get("workers", 1)),
             "provenance_seconds": round(time.perf_counter() - started, 2),
             "preparation_seconds": round(prepared_seconds, 2)}
 

@@ -9,13 +9,13 @@ language id is part of the timed work. Generation is not timed. Then, in one pro
 machine's cores (the in-process default of ``spin families``):
 
 - **pipeline**: ``spin.scale.fingerprint_corpus`` (read, language id, tokens, MinHash, anchors on a
-  local process pool) → ``informative_postings`` + ``candidate_pairs`` → ``verify_pairs`` →
+  local process pool) → ``rare_postings`` + ``candidate_pairs`` → ``verify_pairs`` →
   ``connected_families``, i.e. ``find_families_dask`` stage by stage; wall time from the corpus
   file to the families table, and CPU time of the whole process tree;
 - **bare MinHash**: the same reading and partitioning with only tokens → 3-word shingles →
   MinHash signatures (same tokenizer and MinHash as the pipeline), the ratio's denominator;
-- **datasketch**: ``datasketch.MinHash`` (128 permutations) of the same 3-word shingles on a
-  2,000-article sample, per article on one core, for reference;
+- **datasketch**: ``datasketch.MinHash`` (128 permutations) of 3-word shingles of the lower-cased,
+  space-split words on a 2,000-article sample, per article on one core, for reference;
 - peak memory: the largest sum of resident memory of this process and its children, sampled
   every 50 ms during the pipeline run.
 
@@ -48,7 +48,6 @@ from spin import families, scale  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scale.json"
 DEFAULT_SIZES = (10_000, 30_000, 100_000)
-MEMBER_KINDS = family_corpus.MEMBER_KINDS
 
 
 class PeakMemory:
@@ -146,7 +145,7 @@ def pipeline_run(path: Path, settings: families.FamilySettings) -> dict:
         fingerprints = scale.fingerprint_corpus(path, settings=settings)
         timings["fingerprints"] = time.perf_counter() - start
         mark = time.perf_counter()
-        postings = families.informative_postings(fingerprints, settings)
+        postings = families.rare_postings(fingerprints, settings)
         candidates = families.candidate_pairs(fingerprints, settings, postings)
         timings["candidates"] = time.perf_counter() - mark
         mark = time.perf_counter()
@@ -184,7 +183,8 @@ def quality(table: pd.DataFrame, truth: pd.DataFrame) -> dict:
     }
     counts = members["kind"].value_counts().to_dict()
     in_families = both[merged["family_size"].to_numpy() >= 2]
-    purity = in_families.groupby("family")["story"].agg(lambda s: s.value_counts().iloc[0]).sum() / max(len(in_families), 1)
+    largest_story = in_families.groupby("family")["story"].agg(lambda s: s.value_counts().iloc[0])
+    purity = largest_story.sum() / max(len(in_families), 1)
     crosslingual = members["kind"].isin(["de", "fr"])
     return {
         "pair_precision": round(shared / predicted, 4) if predicted else None,

@@ -13,6 +13,10 @@ class InputError(SpinError):
         self.file = file
         self.problem = problem
 
+    def __reduce__(self):
+        """Picklable, so it crosses Dask process boundaries intact."""
+        return type(self), (self.file, self.problem)
+
 
 class NoUsableVersion(SpinError):
     """A family in which no version could be analysed."""

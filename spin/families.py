@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Mapping
 
 import numpy as np
@@ -390,7 +390,7 @@ def token_anchors(tokens: Tokens, languages: list[str]) -> tuple[np.ndarray, np.
     stands: "Critics", "Regierung" or "Minister" are no evidence of a shared story). Numbers are
     digit groups, keyed by :func:`number_key` (claims' parser and key). What slips through (a rare
     German noun) is dropped by the corpus' document-frequency window unless it really links
-    articles (:func:`informative_postings`).
+    articles (:func:`rare_postings`).
     """
     owner = np.repeat(np.arange(len(tokens.per_text)), tokens.per_text)
     language_bits = _language_bits(np.asarray(languages, dtype=object))
@@ -446,13 +446,13 @@ def split_anchor_texts(joined: str) -> list[str]:
 # --------------------------------------------------------------------------- language
 
 
-def article_languages(articles: pd.DataFrame, tokens: Tokens, settings: "FamilySettings") -> list[str]:
+def article_languages(articles: pd.DataFrame, tokens: Tokens, settings: FamilySettings) -> list[str]:
     """The language of each article: the input's ``language`` column where it says, else detected.
 
     Detection first counts each language's distinctive function words among the first
-    ``language_sample_words`` tokens (no extra pass over the text); an article whose count does not clearly single out en, de or fr — another
-    language, a mixed or a very short text — goes to :func:`spin.language.detect_language`, on its
-    first ``language_prefix_chars`` characters.
+    ``language_sample_words`` tokens (no extra pass over the text); an article whose count does
+    not clearly single out en, de or fr — another language, a mixed or a very short text — goes
+    to :func:`spin.language.detect_language`, on its first ``language_prefix_chars`` characters.
     """
     n = len(tokens.per_text)
     given = (articles["language"].map(language.normalise_language).to_numpy()
@@ -597,23 +597,48 @@ def _pair_codes(a: np.ndarray, b: np.ndarray, span: np.int64) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Postings:
+class RarePostings:
     """Every (article, anchor) of the corpus whose anchor is rare enough to be evidence."""
 
+    articles: int  # rows of the fingerprints
     owners: np.ndarray  # row position of the article
     hashes: np.ndarray  # anchor hash
+    columns: np.ndarray  # position of the anchor in ``vocabulary``
     deciles: np.ndarray  # tenth of the article where the anchor first occurs
     slots: np.ndarray  # position of the anchor in its article's anchor list (and ``anchors`` text)
-    vocabulary: np.ndarray  # sorted distinct informative anchor hashes
+    vocabulary: np.ndarray  # sorted distinct rare anchor hashes
     frequency: np.ndarray  # articles per vocabulary entry
 
+    def matrix(self, values: np.ndarray | None = None) -> csr_matrix:
+        """Articles × rare anchors: 1 (or ``values``, one per posting) where the article has the anchor."""
+        data = np.ones(len(self.owners), dtype=np.float64) if values is None else values.astype(np.float64)
+        return csr_matrix((data, (self.owners, self.columns)), shape=(self.articles, max(len(self.vocabulary), 1)))
 
-def informative_postings(fingerprints: pd.DataFrame, settings: FamilySettings) -> _Postings:
-    """The anchors found in 2 to ``anchor_max_articles`` articles (passim's document-frequency window).
+    @cached_property
+    def presence(self) -> csr_matrix:
+        return self.matrix()
 
-    An anchor of one article cannot link anything; one in hundreds ("2024", "The", a capital city,
-    a German common noun) is no evidence of a shared story.
-    """
+    @cached_property
+    def tenths(self) -> csr_matrix:
+        """Like :attr:`presence`, holding the bit 2^tenth of where each anchor first occurs."""
+        return self.matrix(np.left_shift(1, self.deciles.astype(np.int64)))
+
+    @cached_property
+    def held_tenths(self) -> np.ndarray:
+        """Per article, how many tenths of it hold a rare anchor."""
+        return _tenths_held(self.tenths)
+
+    @cached_property
+    def counts(self) -> np.ndarray:
+        """Rare anchors per article."""
+        return np.diff(self.presence.indptr)
+
+
+def rare_postings(fingerprints: pd.DataFrame, settings: FamilySettings) -> RarePostings:
+    """The anchors found in at most ``anchor_max_articles`` articles (passim's document-frequency
+    window): one in hundreds ("2024", "The", a capital city, a German common noun) is no evidence
+    of a shared story. Anchors of a single article stay: they link nothing, but they are facts the
+    article does not share, so they count in its share of shared anchors."""
     hashes = fingerprints["anchor_hashes"].to_numpy()
     counts = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=len(hashes))
     flat = np.concatenate(list(hashes)) if counts.sum() else np.zeros(0, dtype=np.uint64)
@@ -622,19 +647,21 @@ def informative_postings(fingerprints: pd.DataFrame, settings: FamilySettings) -
     owners = np.repeat(np.arange(len(hashes)), counts)
     slots = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)
     vocabulary, inverse, frequency = np.unique(flat, return_inverse=True, return_counts=True)
-    keep = (frequency[inverse] >= 2) & (frequency[inverse] <= settings.anchor_max_articles)
-    window = (frequency >= 2) & (frequency <= settings.anchor_max_articles)
-    return _Postings(owners[keep], flat[keep], deciles[keep], slots[keep], vocabulary[window], frequency[window])
+    window = frequency <= settings.anchor_max_articles
+    keep = window[inverse]
+    columns = (np.cumsum(window) - 1)[inverse[keep]]
+    return RarePostings(len(hashes), owners[keep], flat[keep], columns, deciles[keep], slots[keep], vocabulary[window],
+                     frequency[window])
 
 
 def candidate_pairs(fingerprints: pd.DataFrame, settings: FamilySettings | None = None,
-                    postings: _Postings | None = None) -> pd.DataFrame:
+                    postings: RarePostings | None = None) -> pd.DataFrame:
     """Candidate pairs (a, b: row positions, a < b) with how they were found (``via``).
 
     ``shingles``: the two articles agree on every slot of at least one LSH band.
-    ``anchors``: they share at least ``min_shared_anchors`` informative anchors
-    (:func:`informative_postings`).
-    ``both``: found both ways. ``postings`` saves recomputing :func:`informative_postings`.
+    ``anchors``: they share at least ``min_shared_anchors`` rare anchors
+    (:func:`rare_postings`).
+    ``both``: found both ways. ``postings`` saves recomputing :func:`rare_postings`.
     """
     settings = settings or FamilySettings.from_settings()
     n = len(fingerprints)
@@ -645,7 +672,7 @@ def candidate_pairs(fingerprints: pd.DataFrame, settings: FamilySettings | None 
     owners = np.repeat(np.flatnonzero(has_shingles), settings.bands)
     by_band = np.unique(_pairs_in_groups(owners, keys.ravel(), settings.max_bucket, span))
 
-    postings = postings or informative_postings(fingerprints, settings)
+    postings = postings or rare_postings(fingerprints, settings)
     shared = _pairs_in_groups(postings.owners, postings.hashes, settings.anchor_max_articles, span)
     codes, counts = np.unique(shared, return_counts=True)
     by_anchor = codes[counts >= settings.min_shared_anchors]
@@ -661,43 +688,49 @@ def candidate_pairs(fingerprints: pd.DataFrame, settings: FamilySettings | None 
 # --------------------------------------------------------------------------- verification
 
 
-def _anchor_matrix(postings: _Postings, n: int, decile: int | None = None) -> csr_matrix:
-    """Articles × informative anchors, 1 where the article has the anchor (first occurring in
-    ``decile`` of the article, when given)."""
-    keep = slice(None) if decile is None else postings.deciles == decile
-    columns = np.searchsorted(postings.vocabulary, postings.hashes[keep])
-    return csr_matrix((np.ones(len(columns), dtype=np.float32), (postings.owners[keep], columns)),
-                      shape=(n, max(len(postings.vocabulary), 1)))
+def anchor_sharing(postings: RarePostings, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rare anchors ``a`` and ``b`` share, coverage) for each pair.
 
-
-def anchor_coverage(postings: _Postings, n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """How evenly two articles' shared anchors spread over the first one (the alignment check).
-
-    The share of ``a``'s tenths holding an informative anchor that hold one shared with ``b``:
-    a translation or a truncation shares anchors all along, two stories that merely quote the
-    same sentence share them in one place.
+    Coverage is how evenly the shared anchors spread over ``a`` (the alignment check): the share
+    of ``a``'s tenths holding a rare anchor that hold one shared with ``b``. A translation or a
+    truncation shares anchors all along; two stories that merely quote the same sentence share
+    them in one place.
     """
-    whole = _anchor_matrix(postings, n)[b]
-    covered = np.zeros(len(a))
-    present = np.zeros(len(a))
-    for decile in range(DECILES):
-        part = _anchor_matrix(postings, n, decile)[a]
-        present += np.diff(part.indptr) > 0
-        covered += np.asarray(part.multiply(whole).sum(axis=1)).ravel() > 0
+    common = postings.tenths[a].multiply(postings.presence[b]).tocsr()
+    shared = np.diff(common.indptr)
+    covered = _tenths_held(common)
+    held = postings.held_tenths[a]
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(present > 0, covered / present, 0.0)
+        return shared.astype(np.int64), np.where(held > 0, covered / held, 0.0)
+
+
+def anchor_coverage(postings: RarePostings, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The coverage part of :func:`anchor_sharing`."""
+    return anchor_sharing(postings, a, b)[1]
+
+
+def _tenths_held(bits: csr_matrix) -> np.ndarray:
+    """Per row of a matrix of 2^tenth values, how many distinct tenths it holds."""
+    masks = np.zeros(bits.shape[0], dtype=np.int64)
+    filled = np.diff(bits.indptr) > 0
+    if filled.any():
+        masks[filled] = np.bitwise_or.reduceat(bits.data.astype(np.int64), bits.indptr[:-1][filled])
+    return _POPCOUNT[masks]
+
+
+_POPCOUNT = np.array([bin(mask).count("1") for mask in range(1 << DECILES)], dtype=np.int64)
 
 
 def verify_pairs(fingerprints: pd.DataFrame, candidates: pd.DataFrame,
-                 settings: FamilySettings | None = None, postings: _Postings | None = None) -> pd.DataFrame:
+                 settings: FamilySettings | None = None, postings: RarePostings | None = None) -> pd.DataFrame:
     """The candidate pairs that pass the cheap checks, with their measures (EDGE_COLUMNS).
 
     Same language: shingle Jaccard ≥ ``min_jaccard`` (copies, rewrites, spun copies); or the
     shorter article ≥ ``min_containment`` inside the longer (truncations, excerpts) — both only
     when the two agree on their facts (share ≥ ``min_anchor_agreement`` of the smaller set of
     rare anchors, or have too few to tell, or Jaccard ≥ ``min_jaccard_despite_anchors``); or shared
-    informative anchors ≥ ``min_shared_anchors`` covering ≥ ``min_anchor_overlap`` of the smaller
-    informative anchor set and spread over ≥ ``min_anchor_coverage`` of it (:func:`anchor_coverage`),
+    rare anchors ≥ ``min_shared_anchors`` covering ≥ ``min_anchor_overlap`` of the smaller
+    rare anchor set and spread over ≥ ``min_anchor_coverage`` of it (:func:`anchor_coverage`),
     with some shingle overlap left (heavy rewrites, spun copies). Across languages (translations):
     the anchor test alone, at ``min_anchor_overlap_crosslingual``.
     """
@@ -715,15 +748,12 @@ def verify_pairs(fingerprints: pd.DataFrame, candidates: pd.DataFrame,
     with np.errstate(divide="ignore", invalid="ignore"):
         containment = np.where(smaller > 0, jaccard / (1 + jaccard) * (sizes[a] + sizes[b]) / smaller, 0.0)
     containment = np.clip(containment, 0.0, 1.0)
-    postings = postings or informative_postings(fingerprints, settings)
-    matrix = _anchor_matrix(postings, len(fingerprints))
-    shared = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel().astype(np.int64)
-    anchor_counts = np.diff(matrix.indptr)
-    fewest = np.minimum(anchor_counts[a], anchor_counts[b])
+    postings = postings or rare_postings(fingerprints, settings)
+    a_fewer = postings.counts[a] <= postings.counts[b]
+    shared, coverage = anchor_sharing(postings, np.where(a_fewer, a, b), np.where(a_fewer, b, a))
+    fewest = np.minimum(postings.counts[a], postings.counts[b])
     with np.errstate(divide="ignore", invalid="ignore"):
         overlap = np.where(fewest > 0, shared / fewest, 0.0)
-    fewer, more = np.where(anchor_counts[a] <= anchor_counts[b], a, b), np.where(anchor_counts[a] <= anchor_counts[b], b, a)
-    coverage = anchor_coverage(postings, len(fingerprints), fewer, more)
     languages = fingerprints["language"].to_numpy()
     cross = languages[a] != languages[b]
 
@@ -754,7 +784,7 @@ _EDGE_DTYPES = {"a": "int64", "b": "int64", "via": object, "jaccard": "float64",
 
 
 def connected_families(fingerprints: pd.DataFrame, edges: pd.DataFrame,
-                       settings: FamilySettings | None = None, postings: _Postings | None = None) -> pd.DataFrame:
+                       settings: FamilySettings | None = None, postings: RarePostings | None = None) -> pd.DataFrame:
     """One row per article: its family (connected component of the verified pairs) and evidence.
 
     Families are numbered ``F0000001``… by size (largest first), then by their smallest
@@ -782,12 +812,12 @@ def connected_families(fingerprints: pd.DataFrame, edges: pd.DataFrame,
         "family_id": family_ids,
         "family_size": sizes.astype(np.int64),
         "language": fingerprints["language"].to_numpy(),
-        "evidence": _evidence(fingerprints, edges, settings, postings or informative_postings(fingerprints, settings)),
+        "evidence": _evidence(fingerprints, edges, settings, postings or rare_postings(fingerprints, settings)),
     }, columns=list(FAMILY_COLUMNS))
 
 
 def _evidence(fingerprints: pd.DataFrame, edges: pd.DataFrame, settings: FamilySettings,
-              postings: _Postings) -> np.ndarray:
+              postings: RarePostings) -> np.ndarray:
     """Per article, its strongest verified link (by Jaccard + anchor overlap + containment)."""
     evidence = np.empty(len(fingerprints), dtype=object)
     evidence[:] = [{} for _ in range(len(fingerprints))]
@@ -801,7 +831,7 @@ def _evidence(fingerprints: pd.DataFrame, edges: pd.DataFrame, settings: FamilyS
     best = both_ways.assign(strength=strength).sort_values(["article", "strength", "other"],
                                                            ascending=[True, False, True], kind="stable")
     best = best.drop_duplicates("article").reset_index(drop=True)
-    shared = _shared_anchor_slots(postings, len(fingerprints), best["article"].to_numpy(), best["other"].to_numpy(),
+    shared = _shared_anchor_slots(postings, best["article"].to_numpy(), best["other"].to_numpy(),
                                   settings.evidence_anchors)
     ids = fingerprints["article_id"].to_numpy()
     anchors = fingerprints["anchors"].to_numpy()
@@ -821,16 +851,14 @@ def _evidence(fingerprints: pd.DataFrame, edges: pd.DataFrame, settings: FamilyS
     return evidence
 
 
-def _shared_anchor_slots(postings: _Postings, n: int, a: np.ndarray, b: np.ndarray, limit: int) -> list[np.ndarray]:
-    """For each pair, the positions in ``a``'s anchor list of up to ``limit`` informative anchors
+def _shared_anchor_slots(postings: RarePostings, a: np.ndarray, b: np.ndarray, limit: int) -> list[np.ndarray]:
+    """For each pair, the positions in ``a``'s anchor list of up to ``limit`` rare anchors
     it shares with ``b``, rarest first."""
-    columns = np.searchsorted(postings.vocabulary, postings.hashes)
-    width = max(len(postings.vocabulary), 1)
-    slots = csr_matrix((postings.slots.astype(np.float64) + 1, (postings.owners, columns)), shape=(n, width))
-    common = slots[a].multiply(_anchor_matrix(postings, n)[b]).tocsr()
+    common = postings.matrix(postings.slots + 1)[a].multiply(postings.presence[b]).tocsr()
     common.sort_indices()
     rows = np.repeat(np.arange(len(a)), np.diff(common.indptr))
-    order = np.lexsort((common.indices, postings.frequency[common.indices] if len(common.indices) else common.indices, rows))
+    rarity = postings.frequency[common.indices] if len(common.indices) else common.indices
+    order = np.lexsort((common.indices, rarity, rows))
     rows, found = rows[order], (common.data[order] - 1).astype(np.int64)
     rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
     keep = rank < limit
@@ -851,7 +879,7 @@ def find_families(articles: pd.DataFrame, settings: FamilySettings | None = None
 def families_from_fingerprints(fingerprints: pd.DataFrame, settings: FamilySettings | None = None) -> pd.DataFrame:
     """The families table of a corpus from the fingerprints of all its articles (any partitioning)."""
     settings = settings or FamilySettings.from_settings()
-    postings = informative_postings(fingerprints, settings)
+    postings = rare_postings(fingerprints, settings)
     candidates = candidate_pairs(fingerprints, settings, postings)
     edges = verify_pairs(fingerprints, candidates, settings, postings)
     return connected_families(fingerprints, edges, settings, postings)

@@ -196,11 +196,12 @@ def provenance_tables(
     else:
         reference = CONSENSUS_ID
         consensus_frame = _consensus(view, _copy_groups(view), {})
-        for last in (False, True):
+        rounds = max(1, int(config["consensus_rounds"]))
+        for round_number in range(rounds):
             consensus_reference = _Reference.of(consensus_frame, sentences, claims, view.main_language)
             mutations, changes = _reference_changes(view, CONSENSUS_ID, consensus_reference)
             graph = _build_stemma(view, CONSENSUS_ID, changes, consensus_reference)
-            if not last:  # the first tree tells which versions are independent witnesses
+            if round_number < rounds - 1:  # each tree tells which versions are independent witnesses
                 consensus_frame = _consensus(view, _branches(graph, LOST_ORIGINAL), _depths(graph, LOST_ORIGINAL))
         reason = {
             "rule": "no source given: the consensus of the versions is the reference",
@@ -498,7 +499,7 @@ def _verbatim_links(by_article: Mapping[str, pd.DataFrame]) -> list[tuple[float,
     links = []
     for members in buckets.values():
         firsts = list(dict((aid, (aid, sent_id)) for aid, sent_id in reversed(members)).values())[::-1]
-        links += [(-1.0, a, i, b, j) for (a, i), (b, j) in zip(firsts, firsts[1:])]
+        links += [(-2.0, a, i, b, j) for (a, i), (b, j) in zip(firsts, firsts[1:])]  # before any alignment link
     return links
 
 
@@ -704,9 +705,16 @@ def _group_scores(name: str, own: Mapping[str, tuple[int, ...]], texts: Mapping[
 # Readings: what a claim group says in one version
 
 
-def _entity_families(claims: pd.DataFrame) -> dict[str, str]:
+def _entity_families(claims: pd.DataFrame) -> Mapping[str, str]:
+    """Entity key -> family key over all the claims (:func:`spin.claims.entity_families`)."""
     keys = [entity["key"] for entities in claims["entities"] for entity in (entities or [])] if not claims.empty else []
-    return entity_families(keys)
+    counts = Counter(keys)
+    return _families_of(tuple(sorted(counts.items())))
+
+
+@lru_cache(maxsize=8)
+def _families_of(counted_keys: tuple[tuple[str, int], ...]) -> Mapping[str, str]:
+    return entity_families(key for key, count in counted_keys for _ in range(count))
 
 
 def _is_year(number: Mapping) -> bool:
@@ -827,9 +835,9 @@ def _consensus(view: _FamilyView, branches: Mapping[str, str], depths: Mapping[s
     scored by its support: over the branches, how well the branch's witnesses nearest the root
     agree with its reading; the best-supported reading wins. The sentence quoted for it is one
     whose reading agrees with the winner's (at least ``consensus_reading_agreement``: the same
-    claims read in another language differ a little), preferably in the family's main language,
-    then the one whose wording the other witnesses share most; its text and language are the
-    consensus sentence's. ``supporting_versions`` lists the versions whose
+    claims read in another language differ a little): the base witness's (:func:`_base_witness`)
+    where it is one of them, else one in the family's main language whose wording the other
+    branches share most; its text and language are the consensus sentence's. ``supporting_versions`` lists the versions whose
     reading agrees with it, ``confidence`` is the winner's support over the number of branches, and
     ``witness`` names the version and sentence ids it is quoted from, the claim group, and how
     many of the family's branches attest the group.
@@ -843,7 +851,7 @@ def _consensus(view: _FamilyView, branches: Mapping[str, str], depths: Mapping[s
     all_branches = sorted(set(branches.get(aid, aid) for aid in view.ids))
     needed = min(int(view.config["consensus_min_branches"]), len(all_branches))
     spans = _group_spans(view.collation, view.ids)
-    rows = []
+    found = []
     for position, group in enumerate(view.collation.order):
         members = {aid: ids for aid, ids in view.collation.members[group].items() if aid in order}
         by_branch: dict[str, list[str]] = defaultdict(list)
@@ -863,30 +871,54 @@ def _consensus(view: _FamilyView, branches: Mapping[str, str], depths: Mapping[s
                        for witnesses in top.values())
 
         def wording(aid: str) -> float:
-            peers = [other for other in members if other != aid and language[other] == language[aid]]
-            return float(np.mean([fuzz.ratio(text[aid], text[other]) for other in peers])) if peers else 0.0
+            """Median, over the other branches, of how close the branch's nearest-root wording is to this one."""
+            own = branches.get(aid, aid)
+            found = [max(fuzz.ratio(text[aid], text[other]) for other in witnesses)
+                     for branch, witnesses in top.items() if branch != own
+                     for witnesses in [[w for w in witnesses if language[w] == language[aid]]] if witnesses]
+            return float(np.median(found)) if found else 0.0
 
         scores = {aid: round(support(aid), 6) for aid in members}
         winner = max(members, key=lambda aid: (scores[aid], -order[aid]))
         tolerance = float(view.config["consensus_reading_agreement"])
         carriers = [aid for aid in members
                     if _agreement(reading[aid], reading[winner], language[aid] == language[winner]) >= tolerance]
-        best = max(carriers, key=lambda aid: (language[aid] == main, wording(aid), scores[aid], -order[aid]))
-        supporting = sorted(carriers, key=order.get)
+        ranked = sorted(carriers, key=lambda aid: (language[aid] == main, wording(aid), scores[aid], -order[aid]), reverse=True)
         is_headline = any(kinds.get((aid, ids[0])) == "headline" for aid, ids in members.items())
+        found.append({"group": group, "members": members, "ranked": ranked, "text": text, "language": language,
+                      "confidence": round(scores[winner] / len(all_branches), 4), "headline": is_headline,
+                      "branches": len(by_branch)})
+    base = _base_witness(found, main, order)
+    rows = []
+    for item in found:
+        ranked, members, language = item["ranked"], item["members"], item["language"]
+        best = base if base in ranked and language[base] == main else ranked[0]
         rows.append({
-            "text": text[best],
+            "text": item["text"][best],
             "language": language[best],
-            "supporting_versions": supporting,
-            "confidence": round(scores[winner] / len(all_branches), 4),
-            "kind": "headline" if is_headline else kinds.get((best, members[best][0]), "body"),
-            "witness": {"article_id": best, "sent_ids": list(members[best]), "group": group,
-                        "branches": len(by_branch), "of_branches": len(all_branches)},
+            "supporting_versions": sorted(ranked, key=order.get),
+            "confidence": item["confidence"],
+            "kind": "headline" if item["headline"] else kinds.get((best, members[best][0]), "body"),
+            "witness": {"article_id": best, "sent_ids": list(members[best]), "group": item["group"],
+                        "branches": item["branches"], "of_branches": len(all_branches)},
         })
     headlines = [row for row in rows if row["kind"] == "headline"][:1]
     rows = headlines + [row for row in rows if row not in headlines and row["kind"] != "headline"]
     frame = pd.DataFrame([{"sent_id": k, **row} for k, row in enumerate(rows)], columns=list(CONSENSUS_COLUMNS))
     return frame.astype({"sent_id": "int64", "confidence": "float64"})
+
+
+def _base_witness(groups: Sequence[Mapping], language: str, order: Mapping[str, int]) -> str | None:
+    """The version in ``language`` that carries the winning reading in the most consensus groups.
+
+    Its wording is quoted wherever it carries the winning reading (textual critics' copy-text:
+    the best witness, corrected where the others outvote it), so a faithful copy of the lost
+    original gives the consensus its words.
+    """
+    carried = Counter(aid for item in groups for aid in item["ranked"] if item["language"][aid] == language)
+    if not carried:
+        return None
+    return max(carried, key=lambda aid: (carried[aid], -order[aid]))
 
 
 def _group_spans(collation: Collation, ids: Sequence[str]) -> dict[str, tuple[int, int]]:
@@ -1241,10 +1273,11 @@ def _build_stemma(view: _FamilyView, reference: str, changes: Mapping[str, froze
              for c in versions for p in [root, *versions] if p.name != c.name}
     # Ties go to the parent closer to the reference (reposts copy prominent versions more often).
     closeness = {c.name: costs[(root.name, c.name)].total * 1e-4 for c in versions}
+    root_preference = max(float(view.config["reference_preference"]), _consensus_slack(root, versions, costs, view.config))
     candidates = nx.DiGraph()
     candidates.add_node(root.name)
     for (parent, child), cost in sorted(costs.items()):
-        preference = float(view.config["reference_preference"]) if parent == root.name else -closeness[parent]
+        preference = root_preference if parent == root.name else -closeness[parent]
         candidates.add_edge(parent, child, weight=cost.total - preference)
     tree = nx.minimum_spanning_arborescence(candidates, attr="weight", preserve_attrs=False) if versions else nx.DiGraph()
     tree.add_node(root.name)
@@ -1273,6 +1306,21 @@ def _build_stemma(view: _FamilyView, reference: str, changes: Mapping[str, froze
     return graph
 
 
+def _consensus_slack(root: Node, versions: Sequence[Node], costs: Mapping[tuple[str, str], _Cost],
+                     config: Mapping) -> float:
+    """How far the consensus stands from a word-for-word copy of the lost original, when one survives.
+
+    A version the consensus reads as a copy is the original's best witness; what still separates
+    the two is the consensus's own error, so a child is not hung from that copy for being a little
+    closer to it than to the consensus. 0 when the reference is the source itself.
+    """
+    if root.kind != "lost_original":
+        return 0.0
+    slack = [costs[(root.name, v.name)].total for v in versions if v.language == root.language
+             and _is_copy(_edge_features(root, v, config), config)]
+    return min(min(slack), float(config["missing_cost"])) if slack else 0.0
+
+
 def _graph_name(name: str, reference: str) -> str:
     return LOST_ORIGINAL if name == CONSENSUS_ID and reference == CONSENSUS_ID else name
 
@@ -1288,9 +1336,10 @@ def edge_cost(parent: Node, child: Node, root: Node, config: Mapping) -> _Cost:
     Sentences of the reference that the child holds and the parent lacks cannot come from the
     parent (``missing_cost`` each: information is lost, not regained); sentences the child adds
     and sentences of the parent it drops cost per sentence and per run (a cut is one act);
-    changes of the child the parent lacks cost ``change_cost`` (the child made them), changes of
-    the parent the child lacks in a sentence it holds cost ``revert_cost`` (errors are kept,
-    rarely undone); rewording costs ``wording_cost`` × (1 − mean similarity of the shared
+    changes of the child the parent lacks cost ``change_cost`` (the child made them), a changed
+    number, date, name or polarity of the parent the child lacks in a sentence it holds costs
+    ``revert_cost`` (errors are kept, rarely undone; a hedge or a speaker reworded back costs like
+    a change); across languages only changes a translation carries over are compared; rewording costs ``wording_cost`` × (1 − mean similarity of the shared
     sentences) and a change of language ``translation_cost`` more; a parent published after the
     child costs ``late_parent_cost``.
     """
@@ -1298,17 +1347,22 @@ def edge_cost(parent: Node, child: Node, root: Node, config: Mapping) -> _Cost:
     missing = tuple(g for g in child.order if g not in parent.groups and g in reference_groups)
     added = tuple(g for g in child.order if g not in parent.groups and g not in reference_groups)
     dropped = tuple(g for g in parent.order if g not in child.groups)
-    new_changes = frozenset(child.changes - parent.changes)
-    reverted = frozenset(c for c in parent.changes - child.changes if c.group in child.groups)
-    inherited = frozenset(child.changes & parent.changes)
+    parent_changes, child_changes = parent.changes, child.changes
+    if parent.language != child.language:  # only what a translation carries over can be compared
+        parent_changes = frozenset(c for c in parent_changes if _survives_translation(c.kind, c.status))
+        child_changes = frozenset(c for c in child_changes if _survives_translation(c.kind, c.status))
+    new_changes = frozenset(child_changes - parent_changes)
+    reverted = _reverted(parent_changes, child_changes, child.groups)
+    inherited = frozenset(child_changes & parent_changes)
+    major_reverted = [c for c in reverted if _is_major(c)]
     wording = _wording_distance(parent, child)
     late = parent.published is not None and child.published is not None and parent.published > child.published
     total = (
         config["missing_cost"] * len(missing)
         + config["added_cost"] * len(added) + config["added_run_cost"] * _runs(added, child.order)
         + config["dropped_cost"] * len(dropped) + config["dropped_run_cost"] * _runs(dropped, parent.order)
-        + config["change_cost"] * _weight(new_changes, config)
-        + config["revert_cost"] * _weight(reverted, config)
+        + config["change_cost"] * (_weight(new_changes, config) + _weight(set(reverted) - set(major_reverted), config))
+        + config["revert_cost"] * len(major_reverted)
         + config["wording_cost"] * wording
         + (config["translation_cost"] if parent.language != child.language else 0.0)
         + (config["late_parent_cost"] if late else 0.0)
@@ -1316,10 +1370,15 @@ def edge_cost(parent: Node, child: Node, root: Node, config: Mapping) -> _Cost:
     return _Cost(float(total), missing, added, dropped, new_changes, reverted, inherited, wording, late)
 
 
+def _is_major(change: Change) -> bool:
+    """A changed or added number, date, name or polarity (not an omitted one, not a hedge, quote or speaker)."""
+    return change.kind in MAJOR_CHANGE_KINDS and change.status != "dropped"
+
+
 def _weight(changes: Iterable[Change], config: Mapping) -> float:
-    """Changes of numbers, dates, names and polarity count 1; other changes and omitted items less."""
+    """Major changes (:func:`_is_major`) count 1, the others ``minor_change_weight``."""
     minor = float(config["minor_change_weight"])
-    return sum(1.0 if change.kind in MAJOR_CHANGE_KINDS and change.status != "dropped" else minor for change in changes)
+    return sum(1.0 if _is_major(change) else minor for change in changes)
 
 
 def _runs(groups: Sequence[str], order: Sequence[str]) -> int:
@@ -1349,8 +1408,10 @@ def _insert_hypotheticals(parents: dict[str, str], nodes: dict[str, Node], root:
                           gains: dict[str, float]) -> dict[str, str]:
     """Add a hypothetical lost version wherever two versions share what their parent lacks.
 
-    Siblings ``a`` and ``b`` of one parent are tested; the evidence (:func:`_shared_evidence`) is
-    what both hold and the parent lacks: new values, added sentences and, when both are written in a
+    Two shapes are tested: siblings ``a`` and ``b`` of one parent, and a version with a child that
+    undoes one of its changed numbers or dates (errors are kept, rarely undone: the two are more
+    likely siblings under the version's own parent). The evidence
+    (:func:`_shared_evidence`) is what both hold and the parent lacks: new values, added sentences and, when both are written in a
     language their parent is not, sentences translated word for word alike. The strongest pair
     reaching ``hypothetical_min_evidence`` gets a lost common parent holding what they share
     (:func:`_common_node`); the parent's other children sharing as much join it; the evidence
@@ -1366,6 +1427,9 @@ def _insert_hypotheticals(parents: dict[str, str], nodes: dict[str, Node], root:
         best = None
         for parent_name, kids in sorted(children_of.items()):
             options = [(parent_name, a, b) for k, a in enumerate(kids) for b in kids[k + 1:]]
+            if nodes[parent_name].kind == "extant":
+                options += [(parents[parent_name], parent_name, child) for child in kids
+                            if _reverts(nodes[parent_name], nodes[child])]
             for above, a, b in options:
                 evidence = _shared_evidence(nodes[a], nodes[b], nodes[above], root, config)
                 if evidence >= threshold and (best is None or evidence > best[0]):
@@ -1389,6 +1453,25 @@ def _insert_hypotheticals(parents: dict[str, str], nodes: dict[str, Node], root:
         for member in members:
             parents[member] = name
         parents[name] = above
+
+
+def _reverted(parent_changes: frozenset[Change], child_changes: frozenset[Change], child_groups) -> frozenset[Change]:
+    """The parent's changes the child undid: it holds the sentence and reads it as the reference does there.
+
+    A child that changed the same kind of thing in that sentence again has not undone anything.
+    """
+    touched = {(c.group, c.kind) for c in child_changes}
+    return frozenset(c for c in parent_changes - child_changes if c.group in child_groups and (c.group, c.kind) not in touched)
+
+
+def _reverts(parent: Node, child: Node) -> bool:
+    """Did the child undo a changed number or date of its parent (:func:`_reverted`)?
+
+    Numbers and dates are read the same way in every version; a name or a negation may be read
+    differently in a reworded sentence, so their absence is weaker evidence.
+    """
+    return any(c.kind in ("number", "date") and c.status != "dropped"
+               for c in _reverted(parent.changes, child.changes, child.groups))
 
 
 def _shared_evidence(a: Node, b: Node, parent: Node, root: Node, config: Mapping) -> float:
@@ -1518,7 +1601,7 @@ def _describe_edge(parent: Node, child: Node, root: Node, parents: Mapping[str, 
         }
         return relation, _confidence(gains.get(child.name, 0.0), config), evidence
     text_parent = _text_parent(parent.name, parents, nodes)
-    features = _edge_features(text_parent, child, view)
+    features = _edge_features(text_parent, child, config)
     features["languages"] = [parent.language, child.language]
     relation, reason = _relation(parent, text_parent, child, features, view, mt)
     cost = costs.get((text_parent.name, child.name)) or edge_cost(text_parent, child, root, config)
@@ -1579,9 +1662,8 @@ def _confidence(margin: float, config: Mapping) -> float:
     return round(1.0 - 0.5 * math.exp(-max(margin, 0.0) / float(config["confidence_scale"])), 4)
 
 
-def _edge_features(parent: Node, child: Node, view: _FamilyView) -> dict:
+def _edge_features(parent: Node, child: Node, config: Mapping) -> dict:
     """How much of the parent the child keeps, how much of the child comes from it, and how."""
-    config = view.config
     parent_chars = sum(len(parent.texts.get(g, "")) for g in parent.order) or 1
     child_chars = sum(len(child.texts.get(g, "")) for g in child.order) or 1
     shared = [g for g in child.order if g in parent.groups]
@@ -1630,7 +1712,7 @@ def _relation(parent: Node, text_parent: Node, child: Node, features: Mapping, v
     if parent.language != child.language:
         return "translation", f"written in {child.language}, its parent in {parent.language}"
     kept, verbatim = features["parent_content_kept"], features["verbatim_share"] or 0.0
-    if verbatim >= config["copy_min_verbatim"] and kept >= config["copy_min_coverage"]:
+    if _is_copy(features, config):
         return "copy", f"{verbatim:.0%} of its text is verbatim and it keeps {kept:.0%} of its parent"
     if (verbatim >= config["excerpt_min_verbatim"] and kept <= config["excerpt_max_coverage"]
             and features["kept_stretches"] <= 1):
@@ -1647,6 +1729,11 @@ def _relation(parent: Node, text_parent: Node, child: Node, features: Mapping, v
     if kept <= config["summary_max_coverage"] and features["length_ratio"] <= config["summary_max_coverage"] + 0.1:
         return "summary", f"keeps {kept:.0%} of its parent in {features['length_ratio']:.0%} of its length"
     return "rewrite", f"keeps {kept:.0%} of its parent, reworded (wording similarity {features['wording_similarity'] or 0:.2f})"
+
+
+def _is_copy(features: Mapping, config: Mapping) -> bool:
+    return ((features["verbatim_share"] or 0.0) >= config["copy_min_verbatim"]
+            and features["parent_content_kept"] >= config["copy_min_coverage"])
 
 
 def _round_trip(parent: Node, child: Node, mt: _MachineTranslation, config: Mapping) -> str | None:

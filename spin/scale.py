@@ -2,7 +2,7 @@
 
 The work of :mod:`spin.families` is split the way Dask likes it: every partition of the corpus
 is read and fingerprinted where it lies (that is nearly all the cost: tokens, language id,
-MinHash, anchors); only the fingerprints (about 1 KB per article, never the texts) come back to
+MinHash, anchors); only the fingerprints (about 2 KB per article, never the texts) come back to
 the caller, where candidate pairs, checks and connected components run vectorised. Memory is
 bounded by the partition size on the workers and by the fingerprints on the caller; no
 all-pairs matrix is ever built.
@@ -26,22 +26,15 @@ import pandas as pd
 from spin import families as family_finder
 from spin import __version__
 from spin.errors import InputError, SpinError
-from spin.pipeline import analyze, write_atomically, write_csv
+from spin import pipeline
 
 CORPUS_COLUMNS = ("article_id", "text", "language", "url", "published")
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 STATUS_COLUMNS = ("family_id", "articles", "status", "problem")
 PARTITIONS = 16  # a corpus is cut in about this many partitions, so every worker gets several …
-PARTITION_BYTES = (1_000_000, 16_000_000)  # … of at least 1 MB and at most 16 MB each
+PARTITION_BYTES = (4_000_000, 16_000_000)  # … of at least 4 MB and at most 16 MB each
 CONNECT_TIMEOUT = "20s"  # how long to try reaching a dask.distributed scheduler
-
-
-class _CorpusProblem(Exception):
-    """A bad corpus found inside a Dask task; turned into :class:`InputError` by the caller.
-
-    (It travels between processes, so it keeps plain ``args``.)
-    """
 
 
 # --------------------------------------------------------------------------- reading
@@ -52,7 +45,7 @@ def read_corpus(path: str | Path, partition_size: int | None = None):
 
     ``id`` becomes ``article_id``; ``text`` is required; ``language``, ``url`` and ``published``
     are kept when present. Partitions are about ``partition_size`` bytes (by default a sixteenth
-    of the corpus, between 1 and 16 MB).
+    of the corpus, between 4 and 16 MB).
     Raises :class:`InputError` for a missing file, an unknown format or missing columns; a line
     that is not JSON is reported (with its byte offset) when the partition holding it is read.
     """
@@ -137,13 +130,10 @@ def _read_json_range(byte_range: tuple[str, int, int]) -> pd.DataFrame:
     """One partition: the records of the lines of ``file`` that begin in [start, end)."""
     file, start, end = byte_range
     rows = []
-    try:
-        with open(file, "rb") as handle:
-            for offset, line in _lines(handle, start, end):
-                record = _parse_line(line, file, offset)
-                rows.append([record.get(name) for name in ("id", "text", "language", "url", "published")])
-    except InputError as exc:
-        raise _CorpusProblem(exc.file, exc.problem) from None
+    with open(file, "rb") as handle:
+        for offset, line in _lines(handle, start, end):
+            record = _parse_line(line, file, offset)
+            rows.append([record.get(name) for name in ("id", "text", "language", "url", "published")])
     return _corpus_frame(pd.DataFrame(rows, columns=["id", *CORPUS_COLUMNS[1:]], dtype=object))
 
 
@@ -170,7 +160,8 @@ def _read_parquet(path: Path, partition_size: int):
     id_column = "id" if "id" in corpus.columns else "article_id" if "article_id" in corpus.columns else None
     missing = [name for name, present in (("id", id_column), ("text", "text" in corpus.columns)) if not present]
     if missing:
-        raise InputError(str(path), f"missing column(s) {', '.join(missing)} (columns: {', '.join(map(str, corpus.columns))})")
+        present = ", ".join(map(str, corpus.columns))
+        raise InputError(str(path), f"missing column(s) {', '.join(missing)} (columns: {present})")
     kept = [c for c in (id_column, "text", "language", "url", "published") if c in corpus.columns]
     return corpus[kept].map_partitions(_corpus_frame, meta=_empty_corpus())
 
@@ -212,10 +203,7 @@ def _compute(collection, scheduler: str | None) -> pd.DataFrame:
     import dask
 
     with _scheduler(scheduler, collection.npartitions) as options:
-        try:
-            parts = dask.compute(*collection.to_delayed(), **options)
-        except _CorpusProblem as exc:
-            raise InputError(*exc.args) from None
+        parts = dask.compute(*collection.to_delayed(), **options)
     return pd.concat(parts, ignore_index=True) if parts else collection._meta
 
 
@@ -252,7 +240,7 @@ def find_families_dask(corpus_path: str | Path, scheduler: str | None = None,
 def _write_tables(families: pd.DataFrame, directory: Path, record: dict) -> None:
     table = families.assign(evidence=families["evidence"].map(family_finder.evidence_json))
     table.to_parquet(directory / "families.parquet", index=False)
-    write_csv(table, directory / "families.csv")
+    pipeline.write_csv(table, directory / "families.csv")
     in_families = families["family_size"] >= 2
     record = {
         "spin_version": __version__,
@@ -267,14 +255,15 @@ def _write_tables(families: pd.DataFrame, directory: Path, record: dict) -> None
 def write_families(families: pd.DataFrame, out_dir: str | Path) -> Path:
     """Write families.parquet, families.csv and run.json into ``out_dir``, replacing it only when
     all are written (and only when it is new, empty or an earlier spin output)."""
-    return write_atomically(Path(out_dir), lambda staging: _write_tables(families, staging, {}))
+    return pipeline.write_atomically(Path(out_dir), lambda staging: _write_tables(families, staging, {}))
 
 
 def analyze_families(corpus: str | Path, families: pd.DataFrame, out_dir: str | Path,
                      scheduler: str | None = None, partition_size: int | None = None) -> pd.DataFrame:
-    """Run :func:`spin.analyze` on every family of two or more articles, one Dask task per family
-    group, saving each to ``out_dir/<family_id>/``. Returns one status row per family
-    (STATUS_COLUMNS); a family that cannot be analysed is reported, not fatal.
+    """Run :func:`spin.analyze` on every family of two or more articles, one Dask task per group
+    of families, saving each to ``out_dir/<family_id>/``. Returns one status row per family
+    (STATUS_COLUMNS: analysed, failed with spin's message, or error with an unexpected one); a
+    family that cannot be analysed is reported, not fatal.
     """
     members = families.loc[families["family_size"] >= 2, ["article_id", "family_id"]]
     if members.empty:
@@ -307,10 +296,12 @@ def _analyze_partition(part: pd.DataFrame, out_dir: str) -> pd.DataFrame:
         articles = articles.assign(language=articles["language"].fillna(""), url=articles["url"].fillna(""),
                                    published=articles["published"].fillna(""))
         try:
-            analyze(articles.reset_index(drop=True)).save(Path(out_dir) / str(family_id))
+            pipeline.analyze(articles.reset_index(drop=True)).save(Path(out_dir) / str(family_id))
             rows.append((family_id, len(articles), "analysed", ""))
         except SpinError as exc:
             rows.append((family_id, len(articles), "failed", str(exc)))
+        except Exception as exc:  # one family's failure must not lose the analyses of thousands
+            rows.append((family_id, len(articles), "error", f"{type(exc).__name__}: {exc}"))
     if not rows:
         return _empty_status()
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS)).astype({"family_id": "str", "articles": "int64",
@@ -328,7 +319,7 @@ def run_families(corpus_path: str | Path, out_dir: str | Path, scheduler: str | 
         statuses = (analyze_families(corpus_path, families, staging, scheduler, partition_size)
                     if analyze else None)
         if statuses is not None:
-            write_csv(statuses, staging / "analyses.csv")
+            pipeline.write_csv(statuses, staging / "analyses.csv")
         _write_tables(families, staging, {
             "corpus": str(Path(corpus_path).resolve()),
             "scheduler": scheduler or "in-process",
@@ -336,4 +327,4 @@ def run_families(corpus_path: str | Path, out_dir: str | Path, scheduler: str | 
             "settings": {name: getattr(settings, name) for name in settings.__dataclass_fields__},
         })
 
-    return write_atomically(Path(out_dir), fill)
+    return pipeline.write_atomically(Path(out_dir), fill)

@@ -353,7 +353,8 @@ def _fingerprints(texts: dict[str, str]) -> pd.DataFrame:
 
 
 def test_candidates_come_from_bands_and_from_anchors():
-    fingerprints = _fingerprints({"en": SEAWALL_EN, "copy": SEAWALL_COPY, "de": SEAWALL_DE, "chess": UNRELATED["chess"]})
+    fingerprints = _fingerprints({"en": SEAWALL_EN, "copy": SEAWALL_COPY, "de": SEAWALL_DE,
+                                  "chess": UNRELATED["chess"]})
     pairs = families.candidate_pairs(fingerprints)
     found = {(fingerprints["article_id"][a], fingerprints["article_id"][b]): via
              for a, b, via in pairs.itertuples(index=False)}
@@ -388,8 +389,8 @@ def test_anchor_coverage_tells_a_shared_quote_from_a_translation():
         "a": story(a_names, True), "a-again": story(a_names, False),
         "b": story(b_names, True), "b-again": story(b_names, False),
     })
-    postings = families.informative_postings(fingerprints, settings)
-    coverage = families.anchor_coverage(postings, len(fingerprints), np.array([1, 2]), np.array([0, 4]))
+    postings = families.rare_postings(fingerprints, settings)
+    coverage = families.anchor_coverage(postings, np.array([1, 2]), np.array([0, 4]))
     assert coverage[0] >= 0.8  # the translation shares anchors all along the text
     # a: 106 tokens; its anchors fall in tenths {0,1,3,…,9} (token 10·k/106); only tenth 0 (the quote) is shared
     assert coverage[1] == pytest.approx(1 / 9)

@@ -22,7 +22,8 @@ def _write_jsonl(path: Path, records: list[dict]) -> Path:
 @pytest.fixture
 def corpus_jsonl(tmp_path: Path) -> Path:
     corpus = planted_corpus()
-    records = [{"id": i, "text": t, "url": f"https://example.org/{i}"} for i, t in zip(corpus["article_id"], corpus["text"])]
+    records = [{"id": i, "text": t, "url": f"https://example.org/{i}"}
+               for i, t in zip(corpus["article_id"], corpus["text"])]
     return _write_jsonl(tmp_path / "crawl.jsonl", records)
 
 
@@ -183,22 +184,28 @@ class _Saved:
         return directory
 
 
-def test_analyze_families_runs_one_analysis_per_family(tmp_path, corpus_jsonl, in_memory, monkeypatch):
+@pytest.mark.parametrize("problem, status, message", [
+    (InputError("seawall-fr", "not usable"), "failed", "seawall-fr: not usable"),
+    (ValueError("a bug"), "error", "ValueError: a bug"),
+])
+def test_analyze_families_runs_one_analysis_per_family(tmp_path, corpus_jsonl, in_memory, monkeypatch,
+                                                       problem, status, message):
     def fake_analyze(articles):
         if "seawall-fr" in set(articles["article_id"]):
-            raise families.InputError("seawall-fr", "not usable")
+            raise problem
         return _Saved(articles)
 
-    monkeypatch.setattr(scale, "analyze", fake_analyze)
+    monkeypatch.setattr(scale.pipeline, "analyze", fake_analyze)
     statuses = scale.analyze_families(corpus_jsonl, in_memory, tmp_path / "out", scheduler="synchronous")
     table = in_memory.set_index("article_id")
     seawall, orchard = table.loc["seawall", "family_id"], table.loc["orchard", "family_id"]
     assert statuses[["family_id", "articles", "status"]].values.tolist() == [
-        [seawall, 7, "failed"], [orchard, 3, "analysed"]]
-    assert "not usable" in statuses["problem"].iloc[0]
+        [seawall, 7, status], [orchard, 3, "analysed"]]
+    assert statuses["problem"].iloc[0] == message
     written = pd.read_csv(tmp_path / "out" / orchard / "articles.csv")
     assert written["article_id"].tolist() == ["orchard", "orchard-copy", "orchard-rewrite"]
     assert written["url"].tolist()[0] == "https://example.org/orchard"
+    assert not (tmp_path / "out" / seawall).exists()
 
 
 def test_run_families_writes_tables_and_run_record(tmp_path, corpus_jsonl):
