@@ -26,8 +26,9 @@ then scored against it), and half the families carry publication dates.
 Scores: parent-edge precision / recall / F1 (edges into observed versions and into lost
 intermediates matched to hypothetical nodes by the versions below them), direction accuracy
 (predicted edges whose two ends are a true edge: share pointing the right way), relation
-accuracy (correct edges with the right label), and consensus token F1 against the true source
-on source-less families where most source sentences survive in two independent branches.
+accuracy (correct edges with the right label), the Brier score of the edge confidences (edges
+into observed versions), and consensus token F1 against the true source on source-less
+families where at least half the source sentences survive in two independent branches.
 Dev families (``--split dev``) were used to choose the [provenance] settings; the test
 families were run once with the chosen settings.
 """
@@ -473,6 +474,13 @@ def predicted_edges(family: SyntheticFamily, graph) -> dict[tuple[str, str], str
     return {(rename.get(p, p), rename.get(c, c)): data["relation"] for p, c, data in graph.edges(data=True)}
 
 
+def edge_confidences(family: SyntheticFamily, graph) -> dict[tuple[str, str], float]:
+    """(parent, child) -> confidence for every edge into an observed version, hypothetical parents renamed."""
+    renamed = {child: parent for parent, child in predicted_edges(family, graph)}
+    return {(renamed[child], child): data["confidence"] for _, child, data in graph.edges(data=True)
+            if child in renamed and graph.nodes[child].get("kind") in ("extant", "source")}
+
+
 def _descendants(graph, node):
     return nx.descendants(graph, node)
 
@@ -515,7 +523,7 @@ def score(families: list[SyntheticFamily], results: list[dict]) -> dict:
     counts = Counter()
     by_relation = defaultdict(Counter)
     confusion = Counter()
-    f1s = []
+    f1s, brier = [], []
     for family, result in zip(families, results):
         truth = true_edges(family)
         predicted = predicted_edges(family, result["graph"])
@@ -539,6 +547,8 @@ def score(families: list[SyntheticFamily], results: list[dict]) -> dict:
         for edge, relation in truth.items():
             by_relation[relation]["true_edges"] += 1
             by_relation[relation]["found_edges"] += edge in predicted
+        for (parent, child), confidence in edge_confidences(family, result["graph"]).items():
+            brier.append((confidence - ((parent, child) in truth)) ** 2)
         if family.source_missing and well_attested(family):
             f1s.append(consensus_f1(family, result["consensus"]))
     precision = counts["correct"] / max(counts["predicted"], 1)
@@ -552,6 +562,7 @@ def score(families: list[SyntheticFamily], results: list[dict]) -> dict:
         "parent_edge_f1": round(2 * precision * recall / max(precision + recall, 1e-9), 4),
         "direction_accuracy": round(counts["direction_right"] / max(counts["direction_total"], 1), 4),
         "relation_accuracy": round(counts["relation_right"] / max(counts["correct"], 1), 4),
+        "confidence_brier": round(sum(brier) / len(brier), 4) if brier else None,
         "consensus_token_f1": round(sum(f1s) / len(f1s), 4) if f1s else None,
         "consensus_families": len(f1s),
         "per_relation": {relation: dict(found) for relation, found in sorted(by_relation.items())},

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from spin import __version__
-from spin import align, boilerplate, claims, editorial, language, mutations, readability, translation
+from spin import align, boilerplate, claims, editorial, language, mutations, provenance, readability, translation
 from spin.corpus import Family, errors_frame, read_family
 from spin.errors import InputError, NoUsableVersion
 from spin.settings import load_settings
@@ -32,6 +32,7 @@ class Analysis:
 
     tables: Mapping[str, pd.DataFrame]
     run: Mapping[str, Any] = field(default_factory=dict)
+    graph: Any = None  # the derivation tree, a networkx DiGraph
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -51,6 +52,10 @@ class Analysis:
         (directory / "run.json").write_text(
             json.dumps(self.run, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        if "consensus" in self.tables:
+            (directory / "consensus.txt").write_text(provenance.consensus_text(self.tables["consensus"]), encoding="utf-8")
+        if self.graph is not None:
+            provenance.write_graph(self.graph, directory)
         from spin.figures import export_figures
         from spin.report import write_report
 
@@ -98,17 +103,26 @@ def analyze(
     editorial_table = editorial.editorial_table(sentences, classifier=classifier)
     summary = editorial.editorial_summary(editorial_table, sentences)
     steps.advance("editorial")
-    reference, reference_reason = _reference(scored, sentences, source)
-    alignment_table = align.alignment_table(sentences, reference, settings=settings)
-    steps.advance("alignment")
-    versions = [article_id for article_id in scored["article_id"] if article_id != reference]
-    mutation_table = mutations.mutations_table(
-        scored, sentences, claims_table, [(reference, article_id) for article_id in versions], alignment_table
-    )
-    groups = mutations.claim_groups(mutation_table, claims_table, sentences, reference)
-    steps.advance("mutations")
     translation_summary, translation_errors = translation.translation_table(scored, sentences, reference=source, settings=settings)
     steps.advance("translation")
+    found = provenance.provenance_tables(
+        articles, sentences, claims_table, removed, summary, translation=translation_summary,
+        source=source, editorial=editorial_table, settings=settings,
+    )
+    reference = found["reference"]
+    reference_articles, reference_sentences, reference_claims = found["reference_tables"]
+    if source is None and not reference_articles.empty:
+        consensus = reference_articles.iloc[0]
+        translation_summary, translation_errors = translation.translation_table(
+            scored, sentences, reference=reference, reference_text=consensus["text"],
+            reference_language=consensus["language"], settings=settings,
+        )
+    all_sentences = pd.concat([reference_sentences, sentences], ignore_index=True) if not reference_sentences.empty else sentences
+    all_claims = pd.concat([reference_claims, claims_table], ignore_index=True) if not reference_claims.empty else claims_table
+    alignment_table = align.alignment_table(all_sentences, reference, settings=settings)
+    mutation_table = found["mutations"] if not found["mutations"].empty else mutations.empty_mutations()
+    groups = mutations.claim_groups(mutation_table, all_claims, all_sentences, reference)
+    steps.advance("provenance")
     steps.close()
 
     tables = {
@@ -125,21 +139,17 @@ def analyze(
         "mutations": mutation_table,
         "translation": translation_summary,
         "translation_errors": translation_errors,
+        "similarity": found["similarity"],
+        "shared_changes": found["shared_changes"],
+        "consensus": found["consensus"],
+        "stemma": found["stemma"],
+        "credits": found["credits"],
     }
-    run = _run_record(articles, errors, source, reference, reference_reason, settings_file, editorial_model)
-    return Analysis(tables={name: tables[name] for name in TABLE_ORDER if name in tables}, run=run)
+    run = _run_record(articles, errors, source, reference, found["reference_reason"], settings_file, editorial_model)
+    return Analysis(tables={name: tables[name] for name in TABLE_ORDER if name in tables}, run=run, graph=found["graph"])
 
 
-_STEPS = ("boilerplate", "language", "sentences", "claims", "readability", "editorial", "alignment", "mutations",
-          "translation")
-
-
-def _reference(scored: pd.DataFrame, sentences: pd.DataFrame, source: str | None) -> tuple[str, dict]:
-    """The article versions are compared against: the source when given, else the best-connected version."""
-    if source is not None and source in set(scored["article_id"]):
-        return source, {"rule": "the source given with --source"}
-    reference, evidence = align.reference_by_shared_anchors(sentences)
-    return reference, evidence
+_STEPS = ("boilerplate", "language", "sentences", "claims", "readability", "editorial", "translation", "provenance")
 
 
 def _family_of(path_or_articles, settings) -> Family:

@@ -40,7 +40,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -54,7 +54,7 @@ from spin.align import align_sentences, load_dictionary
 from spin.claims import entity_families
 from spin.corpus import ARTICLE_COLUMNS
 from spin.language import SUPPORTED, tokenize
-from spin.mutations import mutations_table
+from spin.mutations import empty_mutations, mutations_table
 from spin.resources import word_table
 from spin.settings import default_settings
 from spin.translation import machine_translation_likelihood
@@ -93,10 +93,6 @@ class Collation:
 
     members: Mapping[str, Mapping[str, tuple[int, ...]]]
     order: tuple[str, ...]
-
-    def groups_of(self, article_id: str) -> dict[int, str]:
-        """Sentence id -> group of one article."""
-        return {sent_id: group for group, members in self.members.items() for sent_id in members.get(article_id, ())}
 
     def with_member(self, article_id: str, groups: Mapping[str, tuple[int, ...]]) -> Collation:
         """The collation with one more article (the consensus) placed in existing groups."""
@@ -236,7 +232,7 @@ def _empty_result(credits: pd.DataFrame) -> dict:
     return {
         "similarity": _empty(SIMILARITY_COLUMNS), "shared_changes": _empty(SHARED_CHANGE_COLUMNS),
         "consensus": _empty(CONSENSUS_COLUMNS), "stemma": stemma_table(graph), "credits": credits,
-        "mutations": pd.DataFrame(), "graph": graph, "reference": None, "reference_reason": {"rule": "no usable version"},
+        "mutations": empty_mutations(), "graph": graph, "reference": None, "reference_reason": {"rule": "no usable version"},
         "reference_tables": _empty_reference_tables(), "edge_pairs": [], "alignment": _empty(_ALIGNMENT_LINK_COLUMNS),
     }
 
@@ -1339,7 +1335,7 @@ def edge_cost(parent: Node, child: Node, root: Node, config: Mapping) -> _Cost:
     changes of the child the parent lacks cost ``change_cost`` (the child made them), a changed
     number, date, name or polarity of the parent the child lacks in a sentence it holds costs
     ``revert_cost`` (errors are kept, rarely undone; a hedge or a speaker reworded back costs like
-    a change); across languages only changes a translation carries over are compared; rewording costs ``wording_cost`` × (1 − mean similarity of the shared
+    a change; a translation is not blamed for undoing what translation does not carry); rewording costs ``wording_cost`` × (1 − mean similarity of the shared
     sentences) and a change of language ``translation_cost`` more; a parent published after the
     child costs ``late_parent_cost``.
     """
@@ -1347,13 +1343,12 @@ def edge_cost(parent: Node, child: Node, root: Node, config: Mapping) -> _Cost:
     missing = tuple(g for g in child.order if g not in parent.groups and g in reference_groups)
     added = tuple(g for g in child.order if g not in parent.groups and g not in reference_groups)
     dropped = tuple(g for g in parent.order if g not in child.groups)
-    parent_changes, child_changes = parent.changes, child.changes
-    if parent.language != child.language:  # only what a translation carries over can be compared
+    new_changes = frozenset(child.changes - parent.changes)
+    parent_changes = parent.changes
+    if parent.language != child.language:  # a translation cannot be seen undoing what it does not carry over
         parent_changes = frozenset(c for c in parent_changes if _survives_translation(c.kind, c.status))
-        child_changes = frozenset(c for c in child_changes if _survives_translation(c.kind, c.status))
-    new_changes = frozenset(child_changes - parent_changes)
-    reverted = _reverted(parent_changes, child_changes, child.groups)
-    inherited = frozenset(child_changes & parent_changes)
+    reverted = _reverted(parent_changes, child.changes, child.groups)
+    inherited = frozenset(child.changes & parent.changes)
     major_reverted = [c for c in reverted if _is_major(c)]
     wording = _wording_distance(parent, child)
     late = parent.published is not None and child.published is not None and parent.published > child.published
@@ -1611,7 +1606,7 @@ def _describe_edge(parent: Node, child: Node, root: Node, parents: Mapping[str, 
     else:
         alternative = _best_alternative(child.name, parent.name, parents, costs)
         margin = (alternative[1] - cost.total) if alternative else math.inf
-        confidence = _confidence(margin, config)
+        confidence = _confidence(margin, config, parent.name == root.name)
     reverse = costs.get((child.name, parent.name))
     evidence = {
         "relation_reason": reason,
@@ -1656,10 +1651,14 @@ def _best_alternative(child: str, parent: str, parents: Mapping[str, str], costs
     return name, total
 
 
-def _confidence(margin: float, config: Mapping) -> float:
+def _confidence(margin: float, config: Mapping, from_reference: bool = False) -> float:
+    """How likely the edge is right: a logistic curve over the cost margin to the next best parent
+    (capped at 10), higher for an edge from the reference (see the [provenance] confidence settings)."""
     if math.isinf(margin):
         return 1.0
-    return round(1.0 - 0.5 * math.exp(-max(margin, 0.0) / float(config["confidence_scale"])), 4)
+    logit = (config["confidence_intercept"] + config["confidence_margin_weight"] * min(max(margin, 0.0), 10.0)
+             + (config["confidence_reference_weight"] if from_reference else 0.0))
+    return round(1.0 / (1.0 + math.exp(-logit)), 4)
 
 
 def _edge_features(parent: Node, child: Node, config: Mapping) -> dict:
