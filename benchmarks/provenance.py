@@ -1,7 +1,7 @@
 """Derivation-tree recovery on synthetic story families with known trees.
 
 Run: ``.venv/bin/python benchmarks/provenance.py [--split test|dev] [--families N] [--no-timing]``.
-Writes ``benchmarks/results/provenance.json``.
+Writes ``benchmarks/results/provenance.json`` (test split, default settings).
 
 A family starts from a source of 20-32 real news sentences (WMT21/WMT23/MLQE-PE English with
 German references, or DEMETR items with German or French sources, English references and
@@ -594,7 +594,6 @@ def timing(pools, subjective, settings) -> dict:
     return {"versions": len(family.observed),
             "source_words": len(text_of(family.versions["source"], random.Random(0)).split()),
             "mean_words": round(float(tables["articles"]["text"].str.split().str.len().mean()), 1),
-            "workers": int(settings["provenance"].get("workers", 1)),
             "provenance_seconds": round(time.perf_counter() - started, 2),
             "preparation_seconds": round(prepared_seconds, 2)}
 
@@ -633,7 +632,7 @@ def main() -> None:
     if not args.no_timing:
         report["timing_50_versions"] = timing(pools, subjective, settings)
     print(json.dumps(report, indent=2))
-    if not args.set and args.families is None:
+    if args.split == "test" and not args.set and args.families is None:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from spin.align import align_sentences, load_dictionary
+from spin.align import ALIGNMENT_COLUMNS, align_sentences, load_dictionary
 from spin.claims import entity_families
 from spin.corpus import ARTICLE_COLUMNS
 from spin.language import SUPPORTED, tokenize
@@ -106,13 +106,16 @@ class Change:
     """One change of a version against the reference, as a comparable item.
 
     ``group`` is the claim group, ``kind`` and ``status`` those of the mutation row, ``value``
-    the normalised new value (a number key, a date, a name's family key, a direction).
+    the normalised new value (a number key, a date, a name's family key, a direction); two
+    versions share a change when these four agree. ``text`` and ``detail`` are for the reader.
     """
 
     group: str
     kind: str
     status: str
     value: str
+    text: str = field(default="", compare=False)  # the words in the version (one holder's, for evidence)
+    detail: str = field(default="", compare=False)  # the mutation row's detail ("85 million → 58 million")
 
 
 @dataclass(frozen=True)
@@ -247,14 +250,15 @@ def align_candidates(sentences: pd.DataFrame, claims: pd.DataFrame | None = None
 
     Copies (versions in one language sharing at least ``copy_min_verbatim`` of their sentences
     word for word) are aligned only with their group's longest member, and a pair whose shorter
-    version is nearly all word for word in the other is not aligned at all: the collation links
-    identical sentences anyway (:func:`collate`). Among the others, each
+    version has that share of its sentences word for word in the other is not aligned at all: the collation links
+    identical sentences anyway (:func:`collate`) and its frame is made from those identical
+    sentences (method ``verbatim``). Among the others, each
     version is aligned with the ``neighbours`` versions that together cover most of its
     signature (claim anchors and word prefixes, weighted by rarity): the first covers most, the
     next most of what is left, so an excerpt does not crowd out the full versions. The pairs of
     a maximum spanning tree over the signatures' similarity are added so that every version is
     reachable. Keys are (a, b) with a < b; a frame's ``a_ids``/``b_ids`` are positions in each
-    article's sentences ordered by sent_id. ``workers`` > 1 in [provenance] aligns in parallel.
+    article's sentences ordered by sent_id.
     """
     config = _settings(settings)
     neighbours = int(config["neighbours"]) if neighbours is None else neighbours
@@ -266,34 +270,40 @@ def align_candidates(sentences: pd.DataFrame, claims: pd.DataFrame | None = None
     representatives = [aid for aid in by_article if copies[aid] == aid]
     anchors = _article_anchors(claims) if claims is not None else {}
     signatures = {aid: _signature(by_article[aid]["text"], anchors.get(aid, frozenset())) for aid in representatives}
+    share = float(config["copy_min_verbatim"])
     covered = {(a, b) for a in representatives for b in representatives
-               if a < b and _verbatim_covered(by_article[a], by_article[b])}
+               if a < b and _verbatim_covered(by_article[a], by_article[b], share)}
     chosen = {tuple(sorted((aid, rep))) for aid, rep in copies.items() if aid != rep}
     chosen |= _covering_pairs(signatures, neighbours, covered)
+    verbatim = {pair: _verbatim_alignment(by_article[pair[0]], by_article[pair[1]]) for pair in sorted(covered)}
     chosen -= covered
-    jobs = [(a, b, by_article[a]["text"].tolist(), languages[a], by_article[b]["text"].tolist(), languages[b])
-            for a, b in sorted(chosen)]
-    return dict(zip(sorted(chosen), _run_alignments(jobs, int(config.get("workers", 1)))))
+    aligned = {(a, b): _align_pair(by_article[a], languages[a], by_article[b], languages[b]) for a, b in sorted(chosen)}
+    return {**verbatim, **aligned}
 
 
-def _align_job(job) -> pd.DataFrame:
-    _, _, texts_a, language_a, texts_b, language_b = job
+def _verbatim_alignment(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """An alignment frame linking the word-for-word identical sentences of two versions (method ``verbatim``)."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for j, text in enumerate(b["text"]):
+        positions[_normalised(text)].append(j)
+    rows, used = [], set()
+    for i, text in enumerate(a["text"]):
+        j = next((j for j in positions.get(_normalised(text), []) if j not in used), None)
+        if j is not None:
+            used.add(j)
+        rows.append({"a_ids": [i], "b_ids": [] if j is None else [j], "score": 1.0 if j is not None else 0.0})
+    rows += [{"a_ids": [], "b_ids": [j], "score": 0.0} for j in range(len(b)) if j not in used]
+    return pd.DataFrame([{"link_id": k, **row, "method": "verbatim", "evidence": {"verbatim": bool(row["a_ids"] and row["b_ids"])}}
+                         for k, row in enumerate(rows)], columns=list(ALIGNMENT_COLUMNS))
+
+
+def _align_pair(a: pd.DataFrame, language_a: str, b: pd.DataFrame, language_b: str) -> pd.DataFrame:
     dictionary = load_dictionary(language_a, language_b) if language_a != language_b else None
-    return align_sentences(texts_a, language_a, texts_b, language_b, dictionary)
+    return align_sentences(a["text"].tolist(), language_a, b["text"].tolist(), language_b, dictionary)
 
 
-def _run_alignments(jobs: list, workers: int) -> list[pd.DataFrame]:
-    if workers <= 1 or len(jobs) < 8:
-        return [_align_job(job) for job in jobs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_align_job, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
-
-
-def _verbatim_covered(a: pd.DataFrame, b: pd.DataFrame, share: float = 0.9) -> bool:
-    """Are nearly all sentences of the shorter version word for word in the other (no alignment needed)?"""
+def _verbatim_covered(a: pd.DataFrame, b: pd.DataFrame, share: float) -> bool:
+    """Is at least ``share`` of the shorter version's sentences word for word in the other (no alignment needed)?"""
     texts_a = {_normalised(text) for text in a["text"]}
     texts_b = {_normalised(text) for text in b["text"]}
     shorter = min(texts_a, texts_b, key=len)
@@ -1094,7 +1104,8 @@ def _change_rows(mutations: pd.DataFrame, sentences: pd.DataFrame, claims: pd.Da
             continue
         if same_language and _same_words(row):
             continue
-        yield row.article_id, Change(group, row.kind, row.status, _change_value(row, values, reference)), row
+        yield row.article_id, Change(group, row.kind, row.status, _change_value(row, values, reference),
+                                     str(row.version_text or row.source_text or ""), str(row.detail or "")), row
 
 
 def _same_words(row) -> bool:
@@ -1751,7 +1762,8 @@ def _round_trip(parent: Node, child: Node, mt: _MachineTranslation, config: Mapp
 
 
 def _describe_change(change: Change) -> dict:
-    return {"group": change.group, "kind": change.kind, "status": change.status, "value": change.value}
+    return {"group": change.group, "kind": change.kind, "status": change.status, "text": change.text,
+            "detail": change.detail}
 
 
 def _change_order(change: Change) -> tuple:
