@@ -15,7 +15,7 @@ import pandas as pd
 
 from spin import __version__
 from spin import align, boilerplate, claims, editorial, language, mutations, provenance, readability, translation
-from spin.corpus import Family, errors_frame, read_family
+from spin.corpus import ARTICLE_COLUMNS, Family, errors_frame, read_family
 from spin.errors import InputError, NoUsableVersion
 from spin.settings import load_settings
 
@@ -84,7 +84,7 @@ def analyze(
     if articles.empty:
         raise NoUsableVersion(_no_usable_message(errors))
     articles = _mark_source(articles, source)
-    steps = _Progress(progress, total=len(_STEPS))
+    steps = _Progress(progress and len(articles) > _QUIET_FAMILY_SIZE, total=len(_STEPS))
 
     articles, removed = boilerplate.strip_boilerplate(articles)
     steps.advance("boilerplate")
@@ -149,6 +149,7 @@ def analyze(
     return Analysis(tables={name: tables[name] for name in TABLE_ORDER if name in tables}, run=run, graph=found["graph"])
 
 
+_QUIET_FAMILY_SIZE = 3  # no progress bar for families this small
 _STEPS = ("boilerplate", "language", "sentences", "claims", "readability", "editorial", "translation", "provenance")
 
 
@@ -164,8 +165,6 @@ def _family_of(path_or_articles, settings) -> Family:
 
 def _complete_articles(frame: pd.DataFrame) -> pd.DataFrame:
     """An articles table from a user's DataFrame: missing columns filled, ids as strings."""
-    from spin.corpus import ARTICLE_COLUMNS
-
     articles = frame.copy()
     articles["article_id"] = articles["article_id"].astype(str)
     articles["text"] = articles["text"].fillna("").astype(str)
