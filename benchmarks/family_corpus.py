@@ -243,7 +243,8 @@ def _reinstantiate(unit: Unit, facts: _Facts) -> Unit:
 # ---------------------------------------------------------------- stories and mutations
 
 
-def _paragraphs(sentences: list[str], rng: random.Random) -> str:
+def paragraphs(sentences: list[str], rng: random.Random) -> str:
+    """Sentences grouped into paragraphs of 2–4 after a lead sentence, separated by blank lines."""
     if not sentences:
         return ""
     paragraphs, current = [sentences[0]], []
@@ -382,7 +383,7 @@ def _family(story_id: str, pools: Pools, rng: random.Random, mean_words: int) ->
     story_kind = rng.choices(["en", "de", "fr"], weights=[0.6, 0.28, 0.12])[0]
     units = _story(pools, story_kind, rng, mean_words)
     original = [unit.en for unit in units]
-    members = [Article(f"{story_id}-0", _paragraphs(original, rng), "en", story_id, "original", "")]
+    members = [Article(f"{story_id}-0", paragraphs(original, rng), "en", story_id, "original", "")]
     english_versions = {members[0].article_id: original}
     for number, kind in enumerate(_member_kinds(story_kind, size, rng), start=1):
         article_id = f"{story_id}-{number}"
@@ -399,7 +400,7 @@ def _family(story_id: str, pools: Pools, rng: random.Random, mean_words: int) ->
                 "truncation": lambda: _truncate(base, rng),
             }[kind]()
             english_versions[article_id] = sentences
-        members.append(Article(article_id, _paragraphs(sentences, rng), language, story_id, kind, parent))
+        members.append(Article(article_id, paragraphs(sentences, rng), language, story_id, kind, parent))
     return members
 
 
@@ -413,7 +414,7 @@ def _unrelated(article_id: str, pools: Pools, rng: random.Random, mean_words: in
     else:
         pool = pools.german if language == "de" else pools.french
         sentences = [_reinstantiate(Unit(s), facts).en for s in _draw_units(pool, rng, words, language="en")]
-    return Article(article_id, _paragraphs(sentences, rng), language, "", "unrelated", "")
+    return Article(article_id, paragraphs(sentences, rng), language, "", "unrelated", "")
 
 
 def generate_corpus(n_articles: int, seed: int, family_share: float = 0.35, mean_words: int = 600,

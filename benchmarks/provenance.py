@@ -333,15 +333,8 @@ class SyntheticFamily:
 
 def text_of(version: Version, rng: random.Random) -> str:
     sentences = [r.texts[version.language] for r in version.records if r.texts.get(version.language)]
-    paragraphs, current = [sentences[0]] if sentences else [], []
-    for sentence in sentences[1:]:
-        current.append(sentence)
-        if len(current) >= rng.randint(2, 4):
-            paragraphs.append(" ".join(current))
-            current = []
-    if current:
-        paragraphs.append(" ".join(current))
-    return "\n\n".join(paragraphs + version.extra)
+    body = family_corpus.paragraphs(sentences, rng)
+    return "\n\n".join(([body] if body else []) + version.extra)
 
 
 def make_family(seed: int, pools: dict[str, Pool], subjective: dict[str, list[str]], size: int | None = None,

@@ -515,13 +515,13 @@ def _folded_words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", "".join(ch for ch in folded if not unicodedata.combining(ch))))
 
 
-def _mentioned(name: str, side: Side) -> bool:
-    """Every longer word of the name occurs in the other text (any case, inflected or not)."""
+def _mentioned(name: str, words_of_text: frozenset[str]) -> bool:
+    """Every longer word of the name occurs among a text's folded words (any case, inflected or not)."""
     words = [w for w in _folded_words(name) if len(w) >= 3]
     if not words and "." in name:  # "U.S." ~ "US"
         words = [re.sub(r"\W", "", name.casefold())]
     return bool(words) and all(
-        w in side.words or any(o.startswith(w[:5]) and abs(len(o) - len(w)) <= 3 for o in side.words if len(w) >= 5)
+        w in words_of_text or any(o.startswith(w[:5]) and abs(len(o) - len(w)) <= 3 for o in words_of_text if len(w) >= 5)
         for w in words
     )
 
@@ -531,8 +531,8 @@ def _compare_entities(ref_units, ver_units, reference: Side, version: Side, same
     ver = _unique_entities(_located(ver_units, "entities"))
     ref_left, ver_left = _match(ref, ver, lambda a, b: _same_name(a["key"], b["key"], same_language))
     # A name the other text has elsewhere was moved or replaced by a pronoun: not a change here.
-    ref_left = [(u, e) for u, e in ref_left if not (_known_in(e["key"], version, same_language) or _mentioned(e["text"], version))]
-    ver_left = [(u, e) for u, e in ver_left if not (_known_in(e["key"], reference, same_language) or _mentioned(e["text"], reference))]
+    ref_left = [(u, e) for u, e in ref_left if not (_known_in(e["key"], version, same_language) or _mentioned(e["text"], version.words))]
+    ver_left = [(u, e) for u, e in ver_left if not (_known_in(e["key"], reference, same_language) or _mentioned(e["text"], reference.words))]
     if ref_left and ver_left:
         if len(ref_left) == 1 and len(ver_left) == 1:
             (r_unit, r_ent), (v_unit, v_ent) = ref_left[0], ver_left[0]
@@ -605,8 +605,7 @@ def _compare_attributions(ref_units, ver_units, reference: Side, same_language: 
     ver = _located(ver_units, "attributions")
     if ref and not ver:
         unit, attribution = ref[0]
-        link_text = Side("", "", "", {}, words=_folded_words(" ".join(u.text for u in ver_units)))
-        if _mentioned(attribution.get("speaker", ""), link_text):
+        if _mentioned(attribution.get("speaker", ""), _folded_words(" ".join(u.text for u in ver_units))):
             return []
         return [_item_row("dropped", "attribution", unit, attribution, _span_unit(ver_units), None,
                           f"attribution removed: {attribution['text']}")]

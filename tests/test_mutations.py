@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from spin.mutations import MUTATION_COLUMNS, claim_groups, compare_texts, empty_mutations, mutations_table
+from spin.mutations import KINDS, MUTATION_COLUMNS, STATUSES, claim_groups, compare_texts, empty_mutations, mutations_table
 
 EN = ("The regional council approved a budget of 85 million euros on Thursday. "
       "Mayor Helen Carter said the money would go to schools and hospitals. "
@@ -21,6 +21,7 @@ FR = ("Le conseil régional a approuvé jeudi un budget de 85 millions d'euros. 
 def changes(reference, reference_language, version, version_language):
     table = compare_texts(reference, reference_language, version, version_language)
     assert list(table.columns) == list(MUTATION_COLUMNS)
+    assert set(table["status"]) <= set(STATUSES) and set(table["kind"]) <= set(KINDS)
     return table[table["status"] != "kept"]
 
 
